@@ -1,0 +1,20 @@
+//! passread: an on-device passport reader.
+//!
+//! The data path, one module a stage:
+//!
+//! ```text
+//! input (decode, limits) → [locate → rectify → recognize] → mrz (parse, validate, repair) → result (API JSON) → emit
+//! ```
+//!
+//! The MRZ engine ([`mrz`]) depends on nothing image- or model-related; it can be used alone
+//! to parse and check machine-readable zones (ICAO Doc 9303).
+
+pub mod error;
+pub mod input;
+pub mod mrz;
+pub mod pipeline;
+pub mod result;
+
+pub use error::{ApiErrorCode, Error};
+pub use pipeline::{Engine, Mode};
+pub use result::{ErrorBody, PassportResult, Response};

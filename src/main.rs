@@ -1,0 +1,143 @@
+//! The `passread` command.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use passread::result::Response;
+use passread::{pipeline, Engine, Mode};
+
+#[derive(Parser)]
+#[command(name = "passread", version, about = "On-device passport reader (ICAO 9303 MRZ, Chinese e-passports)")]
+struct Cli {
+    /// More log output on stderr (-v debug, -vv trace). Personal data is never logged above debug.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CountryCode {
+    /// Decide from the document.
+    #[value(name = "auto")]
+    Auto,
+    /// Machine-readable zone only.
+    #[value(name = "GENERAL")]
+    General,
+    /// Every field of a Chinese mainland passport.
+    #[value(name = "CHN")]
+    Chn,
+}
+
+impl From<CountryCode> for Mode {
+    fn from(c: CountryCode) -> Mode {
+        match c {
+            CountryCode::Auto => Mode::Auto,
+            CountryCode::General => Mode::General,
+            CountryCode::Chn => Mode::Chinese,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read passport images: prints one API response body (JSON) per file, one per line.
+    Recognize {
+        #[arg(long, value_enum, default_value = "auto")]
+        country_code: CountryCode,
+        /// Write DIR/<file name>.json for each file instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Image files (PNG, JPEG, BMP, TIFF).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Parse a machine-readable zone given as text: prints the API result and every check digit.
+    #[command(name = "parse-mrz")]
+    ParseMrz {
+        /// The zone's 2 or 3 lines; read from stdin when none are given.
+        #[arg(value_name = "LINE")]
+        lines: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => log::LevelFilter::Warn,
+        1 => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    };
+    env_logger::Builder::new().filter_level(level).parse_env("PASSREAD_LOG").init();
+    match cli.command {
+        Command::Recognize { country_code, out_dir, files } => recognize(country_code.into(), out_dir.as_deref(), &files),
+        Command::ParseMrz { lines } => parse_mrz(lines),
+    }
+}
+
+fn recognize(mode: Mode, out_dir: Option<&Path>, files: &[PathBuf]) -> ExitCode {
+    let engine = Engine::new();
+    if let Some(dir) = out_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("passread: cannot create {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut all_ok = true;
+    for file in files {
+        let outcome = passread::input::read_file(file).and_then(|img| engine.recognize(&img, mode));
+        if let Err(e) = &outcome {
+            eprintln!("passread: {}: {e}", file.display());
+        }
+        let response = Response::from_outcome(&outcome);
+        all_ok &= response.is_ok();
+        let json = response.to_json();
+        match out_dir {
+            Some(dir) => {
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "image".into());
+                let path = dir.join(format!("{name}.json"));
+                if let Err(e) = std::fs::write(&path, json + "\n") {
+                    eprintln!("passread: cannot write {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+            None => println!("{json}"),
+        }
+    }
+    if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn parse_mrz(args: Vec<String>) -> ExitCode {
+    let text = if args.is_empty() {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().take(64 * 1024).read_to_string(&mut s) {
+            eprintln!("passread: cannot read stdin: {e}");
+            return ExitCode::from(2);
+        }
+        s
+    } else {
+        args.join("\n")
+    };
+    let lines = passread::mrz::document::split_lines(&text);
+    let engine = Engine::new();
+    match engine.result_from_mrz(&lines) {
+        Ok((doc, result)) => {
+            let mut out = serde_json::to_value(Response::Ok { result }).unwrap_or_default();
+            if let (Some(obj), serde_json::Value::Object(details)) = (out.as_object_mut(), pipeline::document_details(&doc)) {
+                for (k, v) in details {
+                    obj.insert(k, v);
+                }
+            }
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            if doc.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("passread: {e}");
+            println!("{}", Response::Err((&e).into()).to_json());
+            ExitCode::from(1)
+        }
+    }
+}
