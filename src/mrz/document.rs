@@ -200,9 +200,6 @@ impl Document {
             }
         }
         let code = field(FieldKind::DocumentCode);
-        if !code.first().is_some_and(u8::is_ascii_uppercase) {
-            grammar_errors = grammar_errors.saturating_add(1);
-        }
 
         // Names: primary identifier, `<<`, secondary identifiers.
         let name = field(FieldKind::Name);

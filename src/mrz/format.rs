@@ -102,6 +102,8 @@ pub struct CheckSpec {
 /// Which characters grammar allows at a position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CharClass {
+    /// `A-Z` only: the first character of the document code.
+    Letter,
     /// `A-Z` and `<` (codes, names, states).
     Alpha,
     /// `0-9`.
@@ -117,6 +119,7 @@ pub enum CharClass {
 impl CharClass {
     pub fn allows(self, c: u8) -> bool {
         match self {
+            CharClass::Letter => c.is_ascii_uppercase(),
             CharClass::Alpha => c.is_ascii_uppercase() || c == b'<',
             CharClass::Digit => c.is_ascii_digit(),
             CharClass::Alnum => super::charset::is_mrz_char(c),
@@ -151,6 +154,9 @@ impl Layout {
             return CharClass::Check;
         }
         let kind = self.fields.iter().find(|(_, s)| s.contains(line, pos)).map(|(k, _)| *k);
+        if kind == Some(FieldKind::DocumentCode) && pos == 0 {
+            return CharClass::Letter;
+        }
         match kind {
             Some(FieldKind::DocumentCode | FieldKind::IssuingState | FieldKind::Nationality | FieldKind::Name) => {
                 CharClass::Alpha
@@ -373,6 +379,8 @@ mod tests {
         assert_eq!(l.class_at(1, 9), CharClass::Check);
         assert_eq!(l.class_at(1, 20), CharClass::Sex);
         assert_eq!(l.class_at(0, 10), CharClass::Alpha);
+        assert_eq!(l.class_at(0, 0), CharClass::Letter);
+        assert_eq!(l.class_at(0, 1), CharClass::Alpha);
         assert_eq!(l.class_at(1, 3), CharClass::Alnum);
     }
 }

@@ -9,6 +9,9 @@ pub mod format;
 pub mod repair;
 pub mod states;
 
+#[cfg(test)]
+mod proptests;
+
 pub use date::{MrzDate, Ymd};
 pub use document::{Check, Document, Line, Lines, MrzError, Sex};
 pub use format::{CheckKind, FieldKind, Format};

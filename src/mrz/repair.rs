@@ -19,6 +19,9 @@ pub const MAX_CANDIDATES: usize = 4;
 pub const MAX_EDITS: usize = 2;
 /// How many valid readings of one field the composite search combines.
 const KEEP_PER_FIELD: usize = 3;
+/// How many of the most probable single changes outside own-checked fields the composite
+/// search pairs up.
+const MAX_FREE_SINGLES: usize = 24;
 
 /// One candidate character with the recognizer's probability for it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -218,7 +221,12 @@ pub fn repair(observed: &[&[Candidates]], today: Ymd) -> Result<Repaired, MrzErr
             _ => Some(x),
         })
     };
-    let first_char = observed[0].first().and_then(top).map_or(0, |c| c.ch);
+    // The document code's first character is a letter (`V` marks a visa): the most probable
+    // letter among the first position's candidates decides the format.
+    let first_char = observed[0]
+        .first()
+        .and_then(|c| c.iter().filter(|x| x.ch.is_ascii_uppercase()).copied().reduce(|a, b| if b.p > a.p { b } else { a }))
+        .map_or(0, |c| c.ch);
     let format = Format::detect(lines, len, first_char).ok_or(MrzError::UnknownFormat { lines, len })?;
     let layout = format.layout();
 
@@ -346,14 +354,26 @@ fn composite_search(
     let own: heapless::Vec<(u8, u8), 128> =
         per_field.iter().flat_map(|(_, positions, _)| positions.iter().copied()).collect();
     let free: heapless::Vec<(u8, u8), 64> = covered.iter().copied().filter(|p| !own.contains(p)).collect();
-    let mut free_edits: heapless::Vec<(Option<Edit>, f32), 192> = heapless::Vec::new();
-    let _ = free_edits.push((None, 0.0));
+    // Up to MAX_EDITS changes among those positions and the composite digit: the most probable
+    // single changes, and pairs of them.
+    let mut singles: Vec<(Edit, f32)> = Vec::new();
     for &(l, p) in free.iter().chain(core::iter::once(&(composite.digit.line, composite.digit.start))) {
         let cur = grid.choice[l as usize][p as usize];
         for idx in 0..grid.alts[l as usize][p as usize].len() as u8 {
             if idx != cur {
                 let e = Edit { line: l, pos: p, idx };
-                let _ = free_edits.push((Some(e), grid.edit_score(e)));
+                singles.push((e, grid.edit_score(e)));
+            }
+        }
+    }
+    singles.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+    singles.truncate(MAX_FREE_SINGLES);
+    let mut free_edits: Vec<(heapless::Vec<Edit, MAX_EDITS>, f32)> = vec![(heapless::Vec::new(), 0.0)];
+    for (i, &(a, sa)) in singles.iter().enumerate() {
+        free_edits.push((heapless::Vec::from_slice(&[a]).unwrap_or_default(), sa));
+        for &(b, sb) in &singles[i + 1..] {
+            if (a.line, a.pos) != (b.line, b.pos) {
+                free_edits.push((heapless::Vec::from_slice(&[a, b]).unwrap_or_default(), sa + sb));
             }
         }
     }
@@ -373,7 +393,7 @@ fn composite_search(
         .map(|(i, _)| i)
         .collect();
 
-    let mut best: Option<(f32, heapless::Vec<usize, 4>, Option<Edit>)> = None;
+    let mut best: Option<(f32, heapless::Vec<usize, 4>, usize)> = None;
     let n = field_options.len();
     let mut idx = [0usize; 4];
     loop {
@@ -397,10 +417,9 @@ fn composite_search(
             }
             score += s;
         }
-        for (fe, s) in free_edits.iter() {
-            let edits: heapless::Vec<Edit, 1> = fe.iter().copied().collect();
-            if holds(&trial, &edits) && best.as_ref().is_none_or(|b| score + s > b.0) {
-                best = Some((score + s, idx[..n].iter().copied().collect(), *fe));
+        for (fi, (edits, s)) in free_edits.iter().enumerate() {
+            if best.as_ref().is_none_or(|b| score + s > b.0) && holds(&trial, edits) {
+                best = Some((score + s, idx[..n].iter().copied().collect(), fi));
             }
         }
         // Next combination.
@@ -424,9 +443,7 @@ fn composite_search(
                 grid.apply(&field_options[k][choice[k]].0);
             }
         }
-        if let Some(e) = free_edit {
-            grid.apply(&[e]);
-        }
+        grid.apply(&free_edits[free_edit].0);
     }
 }
 
