@@ -72,6 +72,8 @@ pub enum Error {
     NotFound(String),
     #[error("not a machine-readable zone: {0}")]
     Mrz(#[from] MrzError),
+    #[error("recognizer model: {0}")]
+    Model(String),
     #[error("cannot read {path}: {source}")]
     Io {
         path: String,
@@ -88,7 +90,7 @@ impl Error {
             Error::UnsupportedFormat(_) => ApiErrorCode::UnsupportedFormat,
             Error::ImageSize(_) => ApiErrorCode::ImageSize,
             Error::PoorQuality(_) => ApiErrorCode::PoorQuality,
-            Error::NotFound(_) | Error::Mrz(_) => ApiErrorCode::RecognitionFailed,
+            Error::NotFound(_) | Error::Mrz(_) | Error::Model(_) => ApiErrorCode::RecognitionFailed,
         }
     }
 }

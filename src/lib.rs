@@ -10,9 +10,14 @@
 //! to parse and check machine-readable zones (ICAO Doc 9303).
 
 pub mod error;
+pub mod eval;
 pub mod input;
+pub mod locate;
 pub mod mrz;
 pub mod pipeline;
+pub mod prepare;
+pub mod recognize;
+pub mod rectify;
 pub mod result;
 
 pub use error::{ApiErrorCode, Error};

@@ -55,6 +55,20 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Measure accuracy on a generated set (DIR/truth.jsonl from tools/synth).
+    Eval {
+        /// The set's directory.
+        dir: PathBuf,
+        /// Print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// List every document read wrongly.
+        #[arg(long)]
+        failures: bool,
+        /// Read at most N images.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
     /// Parse a machine-readable zone given as text: prints the API result and every check digit.
     #[command(name = "parse-mrz")]
     ParseMrz {
@@ -75,11 +89,18 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Recognize { country_code, out_dir, files } => recognize(country_code.into(), out_dir.as_deref(), &files),
         Command::ParseMrz { lines } => parse_mrz(lines),
+        Command::Eval { dir, json, failures, limit } => eval(&dir, json, failures, limit),
     }
 }
 
 fn recognize(mode: Mode, out_dir: Option<&Path>, files: &[PathBuf]) -> ExitCode {
-    let engine = Engine::new();
+    let engine = match Engine::new() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("passread: {e}");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(dir) = out_dir {
         if let Err(e) = std::fs::create_dir_all(dir) {
             eprintln!("passread: cannot create {}: {e}", dir.display());
@@ -122,8 +143,7 @@ fn parse_mrz(args: Vec<String>) -> ExitCode {
         args.join("\n")
     };
     let lines = passread::mrz::document::split_lines(&text);
-    let engine = Engine::new();
-    match engine.result_from_mrz(&lines) {
+    match passread::pipeline::result_from_mrz(&lines, passread::mrz::Ymd::today()) {
         Ok((doc, result)) => {
             let mut out = serde_json::to_value(Response::Ok { result }).unwrap_or_default();
             if let (Some(obj), serde_json::Value::Object(details)) = (out.as_object_mut(), pipeline::document_details(&doc)) {
@@ -138,6 +158,29 @@ fn parse_mrz(args: Vec<String>) -> ExitCode {
             eprintln!("passread: {e}");
             println!("{}", Response::Err((&e).into()).to_json());
             ExitCode::from(1)
+        }
+    }
+}
+
+fn eval(dir: &Path, json: bool, failures: bool, limit: Option<usize>) -> ExitCode {
+    let outcome = Engine::new().and_then(|engine| passread::eval::evaluate(&engine, dir, false, limit));
+    match outcome {
+        Ok(report) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            } else {
+                println!("{}", report.text());
+                if failures {
+                    for f in &report.failures {
+                        println!("  {f}");
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("passread: {e}");
+            ExitCode::from(2)
         }
     }
 }

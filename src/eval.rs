@@ -1,0 +1,203 @@
+//! Accuracy evaluation against a generated set (`truth.jsonl` from `tools/synth`): per-field
+//! accuracy, whole-document and MRZ-line exact rates, split by difficulty, rotation and
+//! document kind, and false readings on negatives.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::pipeline::{Engine, Mode};
+use crate::result::{PassportResult, Response};
+
+/// The fields compared for MRZ-shaped results.
+pub const MRZ_FIELDS: [&str; 9] =
+    ["country_code", "surname", "given_name", "passport_number", "date_of_birth", "sex", "date_of_expiry", "machine_code", "machine_code2"];
+
+#[derive(Default, Debug, Clone, serde::Serialize)]
+pub struct Tally {
+    pub documents: usize,
+    pub exact: usize,
+    pub lines: usize,
+    pub lines_exact: usize,
+    pub fields: BTreeMap<String, (usize, usize)>,
+}
+
+impl Tally {
+    fn rate(a: usize, b: usize) -> f64 {
+        if b == 0 { 0.0 } else { a as f64 / b as f64 }
+    }
+    pub fn exact_rate(&self) -> f64 {
+        Self::rate(self.exact, self.documents)
+    }
+    pub fn line_rate(&self) -> f64 {
+        Self::rate(self.lines_exact, self.lines)
+    }
+}
+
+/// The whole report.
+#[derive(Default, Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub all: Tally,
+    pub by_difficulty: BTreeMap<String, Tally>,
+    pub by_kind: BTreeMap<String, Tally>,
+    pub by_rotation: BTreeMap<String, Tally>,
+    pub negatives: usize,
+    /// Negatives answered with a result.
+    pub false_readings: usize,
+    /// Negatives answered with another error code than the truth's.
+    pub negative_code_mismatches: usize,
+    /// Results with a field whose value is wrong but whose confidence is ≥ 0.5.
+    pub confident_wrong_fields: usize,
+    /// Results whose check digits fail but are reported with confidence ≥ 0.5.
+    pub confident_failing_checks: usize,
+    pub errors_by_code: BTreeMap<String, usize>,
+    pub median_ms: f64,
+    pub failures: Vec<String>,
+}
+
+fn rotation_bucket(scene: &Value) -> String {
+    let r = scene.get("rotation_deg").and_then(Value::as_f64).unwrap_or(0.0).rem_euclid(360.0);
+    let b = ((r + 22.5) / 45.0).floor() as i64 % 8 * 45;
+    format!("{b:03}°")
+}
+
+/// Evaluates every image listed in `dir/truth.jsonl`. Chinese mainland documents are compared in
+/// their MRZ shape (`expected_general`) unless `chinese_full` is set.
+pub fn evaluate(engine: &Engine, dir: &Path, chinese_full: bool, limit: Option<usize>) -> Result<Report, Error> {
+    let io = |source| Error::Io { path: dir.display().to_string(), source };
+    let truth = std::fs::read_to_string(dir.join("truth.jsonl")).map_err(io)?;
+    let mut report = Report::default();
+    let mut times = Vec::new();
+    for line in truth.lines().filter(|l| !l.trim().is_empty()).take(limit.unwrap_or(usize::MAX)) {
+        let t: Value = serde_json::from_str(line).map_err(|e| Error::InvalidParameter(format!("truth.jsonl: {e}")))?;
+        let file = t["file"].as_str().unwrap_or_default();
+        let kind = t["kind"].as_str().unwrap_or("?").to_owned();
+        let start = Instant::now();
+        let outcome = crate::input::read_file(&dir.join(file)).and_then(|img| engine.recognize(&img, Mode::Auto));
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        if let Err(e) = &outcome {
+            *report.errors_by_code.entry(e.api_code().code().to_owned()).or_default() += 1;
+        }
+        if kind == "negative" {
+            report.negatives += 1;
+            match &outcome {
+                Ok(_) => {
+                    report.false_readings += 1;
+                    report.failures.push(format!("{file}: negative read as a document"));
+                }
+                Err(e) if Some(e.api_code().code()) != t["expected"]["error_code"].as_str() => {
+                    report.negative_code_mismatches += 1;
+                    report.failures.push(format!("{file}: negative gave {} not {}", e.api_code().code(), t["expected"]["error_code"]));
+                }
+                Err(_) => {}
+            }
+            continue;
+        }
+        let expected = if kind == "chn" && !chinese_full { &t["expected_general"]["result"] } else { &t["expected"]["result"] };
+        let got = match &outcome {
+            Ok(r) => serde_json::to_value(Response::Ok { result: r.clone() }).unwrap_or_default()["result"].clone(),
+            Err(_) => Value::Null,
+        };
+        let fields: Vec<&str> = match expected.as_object() {
+            Some(o) => o.keys().map(String::as_str).filter(|k| *k != "extra_info").collect(),
+            None => MRZ_FIELDS.to_vec(),
+        };
+        let exact = fields.iter().all(|f| got.get(*f) == expected.get(*f)) && got.is_object();
+        let mrz: Vec<&str> = t["mrz"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let got_lines: Vec<Option<&str>> =
+            ["machine_code", "machine_code2", "machine_code3"].iter().map(|k| got.get(*k).and_then(Value::as_str)).collect();
+        let lines_exact = mrz.iter().zip(&got_lines).filter(|(a, b)| Some(**a) == **b).count();
+        let buckets = [
+            "all".to_owned(),
+            format!("d:{}", t["difficulty"].as_str().unwrap_or("?")),
+            format!("k:{kind}"),
+            format!("r:{}", rotation_bucket(&t["scene"])),
+        ];
+        for b in buckets {
+            let tally = match b.split_once(':') {
+                Some(("d", k)) => report.by_difficulty.entry(k.to_owned()).or_default(),
+                Some(("k", k)) => report.by_kind.entry(k.to_owned()).or_default(),
+                Some(("r", k)) => report.by_rotation.entry(k.to_owned()).or_default(),
+                _ => &mut report.all,
+            };
+            tally.documents += 1;
+            tally.exact += usize::from(exact);
+            tally.lines += mrz.len();
+            tally.lines_exact += lines_exact;
+            for f in &fields {
+                let e = tally.fields.entry((*f).to_owned()).or_default();
+                e.1 += 1;
+                e.0 += usize::from(got.get(*f) == expected.get(*f));
+            }
+        }
+        if let Ok(PassportResult::Mrz(r)) = &outcome {
+            for f in &fields {
+                if got.get(*f) != expected.get(*f) && r.confidence.get(f).is_some_and(|c| c >= 0.5) {
+                    report.confident_wrong_fields += 1;
+                }
+            }
+            let lines: Vec<&str> = [Some(r.machine_code.as_str()), Some(r.machine_code2.as_str()), r.machine_code3.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            if let Ok(doc) = crate::mrz::Document::parse(&lines, engine.today()) {
+                if !doc.checks_hold() && r.confidence.min() >= 0.5 {
+                    report.confident_failing_checks += 1;
+                }
+            }
+        }
+        if !exact {
+            let why = match &outcome {
+                Err(e) => format!("{} {e}", e.api_code().code()),
+                Ok(_) => {
+                    let wrong: Vec<&str> = fields.iter().copied().filter(|f| got.get(*f) != expected.get(*f)).collect();
+                    format!("wrong {wrong:?}")
+                }
+            };
+            report.failures.push(format!("{file} ({kind} {}): {why}", t["difficulty"].as_str().unwrap_or("?")));
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    report.median_ms = times.get(times.len() / 2).copied().unwrap_or(0.0);
+    Ok(report)
+}
+
+fn tally_text(name: &str, t: &Tally) -> String {
+    format!(
+        "{name:<14} docs {:>5}  exact {:>6.2}%  lines {:>6.2}%",
+        t.documents,
+        100.0 * t.exact_rate(),
+        100.0 * t.line_rate()
+    )
+}
+
+impl Report {
+    /// A human-readable summary.
+    pub fn text(&self) -> String {
+        let mut out = vec![tally_text("all", &self.all)];
+        for (title, group) in [("difficulty", &self.by_difficulty), ("kind", &self.by_kind), ("rotation", &self.by_rotation)] {
+            out.push(format!("by {title}:"));
+            for (k, t) in group {
+                out.push(format!("  {}", tally_text(k, t)));
+            }
+        }
+        out.push("per field:".into());
+        for (f, (ok, n)) in &self.all.fields {
+            out.push(format!("  {f:<18} {:>6.2}% ({ok}/{n})", 100.0 * *ok as f64 / (*n).max(1) as f64));
+        }
+        out.push(format!(
+            "negatives {}: false readings {}, other error code {}",
+            self.negatives, self.false_readings, self.negative_code_mismatches
+        ));
+        out.push(format!(
+            "wrong fields with confidence >= 0.5: {}; failing check digits with confidence >= 0.5: {}",
+            self.confident_wrong_fields, self.confident_failing_checks
+        ));
+        out.push(format!("errors by code: {:?}", self.errors_by_code));
+        out.push(format!("median time per image: {:.1} ms", self.median_ms));
+        out.join("\n")
+    }
+}

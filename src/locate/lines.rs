@@ -1,0 +1,237 @@
+//! Finding the zone's text lines inside an upright search patch: row and column ink profiles,
+//! then the group of two or three long, evenly spaced lines of equal height.
+
+use image::GrayImage;
+
+use super::morph::Integral;
+
+/// A text line in patch coordinates (continuous; x along, y across).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PatchLine {
+    /// Ink extent along the line.
+    pub x_left: f32,
+    pub x_right: f32,
+    /// Centre-line height at `x_left` and at `x_right`.
+    pub y_left: f32,
+    pub y_right: f32,
+    /// Character height.
+    pub height: f32,
+}
+
+impl PatchLine {
+    pub fn length(&self) -> f32 {
+        self.x_right - self.x_left
+    }
+    fn y_mid(&self) -> f32 {
+        (self.y_left + self.y_right) / 2.0
+    }
+}
+
+/// Dark-ink mask: darker than the local mean by half a local standard deviation and by 8 levels.
+pub fn ink_mask(img: &GrayImage, radius: usize) -> Vec<u8> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let integral = Integral::new(img);
+    let raw = img.as_raw();
+    let mut mask = vec![0u8; w * h];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(w));
+            let (m, s) = integral.stats(x0, y0, x1, y1);
+            let v = f32::from(raw[y * w + x]);
+            if v < m - 0.5 * s && m - v > 8.0 {
+                mask[y * w + x] = 1;
+            }
+        }
+    }
+    mask
+}
+
+/// Every text line in the patch: bands of rows with ink, each trimmed to its longest run of
+/// columns without a gap wider than two character heights.
+pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w < 8 || h < 8 {
+        return Vec::new();
+    }
+    let mask = ink_mask(img, (h / 10).clamp(3, 40));
+    let mut rows: Vec<f32> = (0..h).map(|y| mask[y * w..(y + 1) * w].iter().map(|&m| f32::from(m)).sum()).collect();
+    // Light smoothing.
+    let raw_rows = rows.clone();
+    for y in 0..h {
+        let lo = y.saturating_sub(1);
+        let hi = (y + 2).min(h);
+        rows[y] = raw_rows[lo..hi].iter().sum::<f32>() / (hi - lo) as f32;
+    }
+    let peak = rows.iter().copied().fold(0.0, f32::max);
+    if peak < 4.0 {
+        return Vec::new();
+    }
+    // Bands: runs of rows above a third of the peak.
+    let mut bands = Vec::new();
+    let mut y = 0;
+    while y < h {
+        if rows[y] < peak * 0.3 {
+            y += 1;
+            continue;
+        }
+        let start = y;
+        while y < h && rows[y] >= peak * 0.3 {
+            y += 1;
+        }
+        bands.push((start, y));
+    }
+    let mut out = Vec::new();
+    for (b0, b1) in bands {
+        let band_peak = rows[b0..b1].iter().copied().fold(0.0, f32::max);
+        // Height: full width at a third of the band's own peak, widened to sub-row precision.
+        let level = band_peak * 0.35;
+        let mut top = b0;
+        while top > 0 && rows[top - 1] >= level {
+            top -= 1;
+        }
+        let mut bottom = b1;
+        while bottom < h && rows[bottom] >= level {
+            bottom += 1;
+        }
+        let height = (bottom - top) as f32;
+        if height < 3.0 {
+            continue;
+        }
+        // Columns with ink in the band.
+        let (r0, r1) = (top, bottom);
+        let cols: Vec<bool> = (0..w).map(|x| (r0..r1).any(|yy| mask[yy * w + x] != 0)).collect();
+        let max_gap = (2.0 * height).max(4.0) as usize;
+        let (mut best, mut run_start, mut last_ink): ((usize, usize), Option<usize>, usize) = ((0, 0), None, 0);
+        for (x, &ink) in cols.iter().enumerate() {
+            if !ink {
+                continue;
+            }
+            match run_start {
+                Some(s) if x - last_ink <= max_gap => {
+                    if x + 1 - s > best.1 - best.0 {
+                        best = (s, x + 1);
+                    }
+                }
+                _ => {
+                    run_start = Some(x);
+                    if best.1 == best.0 {
+                        best = (x, x + 1);
+                    }
+                }
+            }
+            last_ink = x;
+        }
+        let (xl, xr) = best;
+        if xr <= xl + 4 {
+            continue;
+        }
+        // Centre line from the ink's mean row in the left and right thirds.
+        let third = (xr - xl) / 3;
+        let (ext0, ext1) = (top.saturating_sub((height / 2.0) as usize), (bottom + (height / 2.0) as usize).min(h));
+        let mean_row = |c0: usize, c1: usize| -> Option<f32> {
+            let (mut s, mut n) = (0f32, 0f32);
+            for yy in ext0..ext1 {
+                for x in c0..c1 {
+                    if mask[yy * w + x] != 0 {
+                        s += yy as f32 + 0.5;
+                        n += 1.0;
+                    }
+                }
+            }
+            (n > 0.0).then(|| s / n)
+        };
+        let (Some(yl), Some(yr)) = (mean_row(xl, xl + third.max(1)), mean_row(xr - third.max(1), xr)) else {
+            continue;
+        };
+        // The means sit at the thirds' centres: extrapolate to the ends.
+        let (cl, cr) = (xl as f32 + third as f32 / 2.0, xr as f32 - third as f32 / 2.0);
+        let slope = if cr > cl { (yr - yl) / (cr - cl) } else { 0.0 };
+        out.push(PatchLine {
+            x_left: xl as f32,
+            x_right: xr as f32,
+            y_left: yl - slope * (cl - xl as f32),
+            y_right: yr + slope * (xr as f32 - cr),
+            height,
+        });
+    }
+    out
+}
+
+/// The most zone-like group of 2 or 3 consecutive lines: long (at least 20 heights), of equal
+/// length and height, evenly spaced 1.3 to 2.6 heights apart. Longest group first.
+pub fn zone_groups(lines: &[PatchLine]) -> Vec<Vec<PatchLine>> {
+    let mut sorted: Vec<PatchLine> = lines.iter().copied().filter(|l| l.length() >= 20.0 * l.height).collect();
+    sorted.sort_by(|a, b| a.y_mid().total_cmp(&b.y_mid()));
+    let mut groups: Vec<(f32, Vec<PatchLine>)> = Vec::new();
+    for k in [3usize, 2] {
+        for g in sorted.windows(k) {
+            let h = g.iter().map(|l| l.height).sum::<f32>() / k as f32;
+            let len = g.iter().map(|l| l.length()).sum::<f32>() / k as f32;
+            let similar = g.iter().all(|l| (l.height - h).abs() <= 0.3 * h && (l.length() - len).abs() <= 0.15 * len);
+            let spaced = g.windows(2).all(|p| {
+                let d = p[1].y_mid() - p[0].y_mid();
+                (1.3 * h..=2.6 * h).contains(&d)
+            });
+            let overlap = g.iter().all(|l| (l.x_left - g[0].x_left).abs() <= 2.0 * h);
+            if similar && spaced && overlap {
+                groups.push((len * k as f32, g.to_vec()));
+            }
+        }
+    }
+    groups.sort_by(|a, b| b.0.total_cmp(&a.0));
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A patch with `n` text-like lines: dark glyph boxes of height `hgt`, pitch 1.05 h.
+    fn patch(n: usize, chars: usize, hgt: u32, spacing: f32) -> GrayImage {
+        let w = (chars as f32 * hgt as f32 * 1.05) as u32 + 80;
+        let hh = (n as f32 * spacing * hgt as f32) as u32 + 6 * hgt;
+        let top = 3 * hgt;
+        GrayImage::from_fn(w, hh, |x, y| {
+            for line in 0..n {
+                let y0 = top + (line as f32 * spacing * hgt as f32) as u32;
+                if y >= y0 && y < y0 + hgt && x >= 40 {
+                    let i = (x - 40) as f32 / (hgt as f32 * 1.05);
+                    if (i as usize) < chars && i.fract() < 0.7 && (x + y) % 3 != 0 {
+                        return image::Luma([30]);
+                    }
+                }
+            }
+            image::Luma([210])
+        })
+    }
+
+    #[test]
+    fn finds_two_lines_of_a_td3_zone() {
+        let p = patch(2, 44, 12, 1.7);
+        let lines = text_lines(&p);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        for l in &lines {
+            assert!((l.height - 12.0).abs() <= 3.0, "{l:?}");
+            assert!((l.x_left - 40.0).abs() <= 2.0, "{l:?}");
+            assert!((l.length() - (43.0 * 12.0 * 1.05 + 0.7 * 12.0 * 1.05)).abs() <= 6.0, "{l:?}");
+        }
+        assert!((lines[0].y_left - (36.0 + 6.0)).abs() <= 1.5, "{:?}", lines[0]);
+        let groups = zone_groups(&lines);
+        assert_eq!(groups[0].len(), 2);
+    }
+
+    #[test]
+    fn finds_three_lines_of_a_td1_zone() {
+        let lines = text_lines(&patch(3, 30, 10, 1.75));
+        let groups = zone_groups(&lines);
+        assert_eq!(groups[0].len(), 3, "{lines:?}");
+    }
+
+    #[test]
+    fn short_lines_are_not_a_zone() {
+        let lines = text_lines(&patch(2, 12, 10, 1.7));
+        assert!(zone_groups(&lines).is_empty());
+        assert!(text_lines(&GrayImage::from_pixel(100, 100, image::Luma([128]))).is_empty());
+    }
+}

@@ -1,0 +1,133 @@
+//! Stage 2, locate: find the machine-readable zone at any rotation.
+//!
+//! 1. On the small copy, a black top-hat lights up dark print smaller than a character, Otsu's
+//!    threshold keeps it, and closings at three radii merge characters into lines and lines into
+//!    blocks.
+//! 2. Connected components summarised by their second moments: long, thin, well-filled ones are
+//!    text-line candidates, longest first (the zone is the longest text on a data page).
+//! 3. Each candidate's surroundings are sampled upright from the full-resolution image, and the
+//!    zone's lines are found there by ink profiles ([`lines`]), each with its own ends, slope and
+//!    height, so moderate perspective is followed line by line.
+//!
+//! The direction found is known up to 180°: [`Zone::reversed`] gives the other reading, and the
+//! recognizer decides which one reads.
+
+pub mod blobs;
+pub mod lines;
+pub mod morph;
+
+use crate::prepare::Prepared;
+use crate::rectify::{sample_rect, LineGeom, OrientedRect};
+
+/// Black top-hat radius on the small copy (dark detail up to ~17 px wide).
+const TOPHAT_RADIUS: u32 = 8;
+/// Closing radii that merge characters into lines.
+const CLOSING_RADII: [u32; 3] = [1, 3, 6];
+/// Candidates refined per image.
+const MAX_CANDIDATES: usize = 5;
+/// Longest side of a search patch in pixels.
+const PATCH_MAX_LEN: f32 = 1600.0;
+
+/// A located zone: its lines in reading order (for one of the two directions).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zone {
+    pub lines: Vec<LineGeom>,
+}
+
+impl Zone {
+    /// The zone read the other way round (rotated by 180°).
+    pub fn reversed(&self) -> Zone {
+        Zone { lines: self.lines.iter().rev().map(LineGeom::reversed).collect() }
+    }
+
+    /// Mean character height in full-resolution pixels.
+    pub fn char_height(&self) -> f32 {
+        self.lines.iter().map(|l| l.height).sum::<f32>() / self.lines.len().max(1) as f32
+    }
+
+    /// Length of the longest line in full-resolution pixels.
+    pub fn length(&self) -> f32 {
+        self.lines.iter().map(LineGeom::length).fold(0.0, f32::max)
+    }
+}
+
+/// Text-line candidates on the small copy, best first, in small-copy coordinates.
+pub fn candidates(prepared: &Prepared) -> Vec<blobs::Blob> {
+    let small = &prepared.small;
+    let (w, h) = (small.width() as usize, small.height() as usize);
+    let bh = morph::blackhat(small, TOPHAT_RADIUS);
+    let t = morph::otsu(&bh).max(20);
+    let mut mask = image::GrayImage::new(w as u32, h as u32);
+    for (m, &v) in mask.iter_mut().zip(bh.iter()) {
+        *m = if v > t { 255 } else { 0 };
+    }
+    let min_len = 0.2 * w.max(h) as f32;
+    let mut found: Vec<blobs::Blob> = Vec::new();
+    for r in CLOSING_RADII {
+        let closed = morph::extreme_filter(&morph::extreme_filter(&mask, r, true), r, false);
+        for b in blobs::blobs(closed.as_raw(), w, h, 20) {
+            if b.length < min_len || b.elongation() < 5.0 || b.fill() < 0.35 {
+                continue;
+            }
+            let duplicate = found.iter().any(|f| {
+                let d = ((f.cx - b.cx).powi(2) + (f.cy - b.cy).powi(2)).sqrt();
+                let cos = (f.ux * b.ux + f.uy * b.uy).abs();
+                d < 0.1 * f.length.max(b.length) && cos > 0.99 && (f.length - b.length).abs() < 0.1 * f.length
+            });
+            if !duplicate {
+                found.push(b);
+            }
+        }
+    }
+    found.sort_by(|a, b| b.length.total_cmp(&a.length));
+    found.truncate(MAX_CANDIDATES);
+    found
+}
+
+/// The search patch around a candidate, in full-resolution coordinates.
+pub fn search_rect(prepared: &Prepared, blob: &blobs::Blob) -> OrientedRect {
+    let f = prepared.factor as f32;
+    OrientedRect {
+        cx: blob.cx * f,
+        cy: blob.cy * f,
+        ux: blob.ux,
+        uy: blob.uy,
+        length: blob.length * 1.15 * f,
+        height: (blob.width * 3.0).max(blob.length * 0.25) * f,
+    }
+}
+
+/// Zones in the frame, most likely first, each in one of its two reading directions.
+pub fn locate(prepared: &Prepared) -> Vec<Zone> {
+    let mut zones: Vec<Zone> = Vec::new();
+    for blob in candidates(prepared) {
+        let rect = search_rect(prepared, &blob);
+        let scale = (PATCH_MAX_LEN / rect.length).min(1.0);
+        let cols = (rect.length * scale).round().max(8.0) as u32;
+        let rows = (rect.height * scale).round().max(8.0) as u32;
+        let patch = sample_rect(&prepared.luma, &rect, cols, rows);
+        let found = lines::text_lines(&patch);
+        for group in lines::zone_groups(&found).into_iter().take(1) {
+            let to_image = |x: f32, y: f32| rect.point(x / cols as f32, y / rows as f32);
+            let zone = Zone {
+                lines: group
+                    .iter()
+                    .map(|l| {
+                        let (x0, y0) = to_image(l.x_left, l.y_left);
+                        let (x1, y1) = to_image(l.x_right, l.y_right);
+                        LineGeom { x0, y0, x1, y1, height: l.height / scale }
+                    })
+                    .collect(),
+            };
+            let same = zones.iter().any(|z| {
+                let (a, b) = (&z.lines[0], &zone.lines[0]);
+                let near = |p: (f32, f32), q: (f32, f32)| ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt() < 2.0 * a.height;
+                near((a.x0, a.y0), (b.x0, b.y0)) || near((a.x0, a.y0), (b.x1, b.y1))
+            });
+            if !same {
+                zones.push(zone);
+            }
+        }
+    }
+    zones
+}

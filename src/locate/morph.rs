@@ -1,0 +1,196 @@
+//! Grey-level morphology, thresholds and box statistics on `u8` images.
+
+use image::GrayImage;
+
+/// Running maximum (`max = true`) or minimum over windows of `2r+1` along a line, van Herk /
+/// Gil-Werman: three comparisons per sample whatever the window.
+fn running_extreme(src: &[u8], dst: &mut [u8], r: usize, max: bool) {
+    let n = src.len();
+    if n == 0 {
+        return;
+    }
+    let k = 2 * r + 1;
+    let pick = |a: u8, b: u8| if max { a.max(b) } else { a.min(b) };
+    let pad = if max { 0u8 } else { 255u8 };
+    // Padded signal: r pad values each side.
+    let total = n + 2 * r;
+    let blocks = total.div_ceil(k);
+    let len = blocks * k;
+    let at = |i: usize| if i < r || i >= r + n { pad } else { src[i - r] };
+    let mut g = vec![pad; len];
+    let mut h = vec![pad; len];
+    for b in 0..blocks {
+        let s = b * k;
+        g[s] = at(s);
+        for i in s + 1..s + k {
+            g[i] = pick(g[i - 1], at(i));
+        }
+        h[s + k - 1] = at(s + k - 1);
+        for i in (s..s + k - 1).rev() {
+            h[i] = pick(h[i + 1], at(i));
+        }
+    }
+    for (x, d) in dst.iter_mut().enumerate().take(n) {
+        // Window in padded coordinates: [x, x + 2r].
+        *d = pick(h[x], g[x + 2 * r]);
+    }
+}
+
+/// Square max (`max = true`) or min filter of radius `r`.
+pub fn extreme_filter(img: &GrayImage, r: u32, max: bool) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (w, h, r) = (w as usize, h as usize, r as usize);
+    let src = img.as_raw();
+    let mut tmp = vec![0u8; w * h];
+    for y in 0..h {
+        running_extreme(&src[y * w..(y + 1) * w], &mut tmp[y * w..(y + 1) * w], r, max);
+    }
+    let mut out = vec![0u8; w * h];
+    let mut col = vec![0u8; h];
+    let mut res = vec![0u8; h];
+    for x in 0..w {
+        for y in 0..h {
+            col[y] = tmp[y * w + x];
+        }
+        running_extreme(&col, &mut res, r, max);
+        for y in 0..h {
+            out[y * w + x] = res[y];
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).expect("sizes match")
+}
+
+/// Black top-hat: closing minus the image. Dark details narrower than `2r+1` light up.
+pub fn blackhat(img: &GrayImage, r: u32) -> GrayImage {
+    let closed = extreme_filter(&extreme_filter(img, r, true), r, false);
+    let mut out = closed;
+    for (o, &i) in out.iter_mut().zip(img.iter()) {
+        *o = o.saturating_sub(i);
+    }
+    out
+}
+
+/// Otsu's threshold of an image's histogram.
+pub fn otsu(img: &GrayImage) -> u8 {
+    let mut hist = [0u64; 256];
+    for &v in img.iter() {
+        hist[v as usize] += 1;
+    }
+    let total: u64 = hist.iter().sum();
+    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
+    let (mut w0, mut sum0) = (0f64, 0f64);
+    let (mut best, mut best_t) = (-1f64, 0u8);
+    for t in 0..256 {
+        w0 += hist[t] as f64;
+        if w0 == 0.0 {
+            continue;
+        }
+        let w1 = total as f64 - w0;
+        if w1 == 0.0 {
+            break;
+        }
+        sum0 += t as f64 * hist[t] as f64;
+        let m0 = sum0 / w0;
+        let m1 = (sum_all - sum0) / w1;
+        let between = w0 * w1 * (m0 - m1) * (m0 - m1);
+        if between > best {
+            best = between;
+            best_t = t as u8;
+        }
+    }
+    best_t
+}
+
+/// Summed-area table of an image (and of its squares), for box means and variances.
+pub struct Integral {
+    w: usize,
+    sum: Vec<u64>,
+    sq: Vec<u64>,
+}
+
+impl Integral {
+    pub fn new(img: &GrayImage) -> Integral {
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let mut sum = vec![0u64; (w + 1) * (h + 1)];
+        let mut sq = vec![0u64; (w + 1) * (h + 1)];
+        let raw = img.as_raw();
+        for y in 0..h {
+            let (mut rs, mut rq) = (0u64, 0u64);
+            for x in 0..w {
+                let v = u64::from(raw[y * w + x]);
+                rs += v;
+                rq += v * v;
+                sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + rs;
+                sq[(y + 1) * (w + 1) + x + 1] = sq[y * (w + 1) + x + 1] + rq;
+            }
+        }
+        Integral { w, sum, sq }
+    }
+
+    /// Mean and standard deviation over the box `[x0, x1) x [y0, y1)`.
+    pub fn stats(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> (f32, f32) {
+        let s = self.w + 1;
+        let at = |t: &Vec<u64>, x: usize, y: usize| t[y * s + x] as f64;
+        let n = ((x1 - x0) * (y1 - y0)).max(1) as f64;
+        let box_sum = |t| at(t, x1, y1) - at(t, x0, y1) - at(t, x1, y0) + at(t, x0, y0);
+        let m = box_sum(&self.sum) / n;
+        let var = (box_sum(&self.sq) / n - m * m).max(0.0);
+        (m as f32, var.sqrt() as f32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(img: &GrayImage, r: i64, max: bool) -> GrayImage {
+        let (w, h) = (img.width() as i64, img.height() as i64);
+        GrayImage::from_fn(w as u32, h as u32, |x, y| {
+            let mut v = if max { 0 } else { 255 };
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    let (xx, yy) = (x as i64 + dx, y as i64 + dy);
+                    if xx >= 0 && yy >= 0 && xx < w && yy < h {
+                        let p = img.get_pixel(xx as u32, yy as u32)[0];
+                        v = if max { v.max(p) } else { v.min(p) };
+                    }
+                }
+            }
+            image::Luma([v])
+        })
+    }
+
+    #[test]
+    fn filters_match_naive() {
+        let img = GrayImage::from_fn(37, 23, |x, y| image::Luma([((x * 31 + y * 17) % 251) as u8]));
+        for r in [0, 1, 2, 5, 30] {
+            for max in [true, false] {
+                assert_eq!(extreme_filter(&img, r, max), naive(&img, r as i64, max), "r={r} max={max}");
+            }
+        }
+    }
+
+    #[test]
+    fn blackhat_lights_thin_dark_lines() {
+        let img = GrayImage::from_fn(40, 40, |x, _| image::Luma([if x == 20 { 30 } else { 200 }]));
+        let bh = blackhat(&img, 3);
+        assert_eq!(bh.get_pixel(20, 20)[0], 170);
+        assert_eq!(bh.get_pixel(5, 20)[0], 0);
+    }
+
+    #[test]
+    fn otsu_splits_two_levels() {
+        let img = GrayImage::from_fn(20, 20, |x, _| image::Luma([if x < 10 { 40 } else { 200 }]));
+        let t = otsu(&img);
+        assert!((40..200).contains(&t));
+    }
+
+    #[test]
+    fn integral_stats() {
+        let img = GrayImage::from_fn(10, 10, |x, _| image::Luma([if x < 5 { 0 } else { 100 }]));
+        let i = Integral::new(&img);
+        let (m, s) = i.stats(0, 0, 10, 10);
+        assert!((m - 50.0).abs() < 1e-3 && (s - 50.0).abs() < 1e-3);
+        assert_eq!(i.stats(5, 2, 10, 4), (100.0, 0.0));
+    }
+}

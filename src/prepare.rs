@@ -1,0 +1,82 @@
+//! Stage 1, prepare: a decoded image to full-resolution luma, plus a small copy for the search
+//! stages. Large photographs cost one pass over their pixels here and nothing later: the search
+//! runs on the small copy, and rectification samples only the pixels it needs from the large one.
+
+use image::{DynamicImage, GrayImage};
+
+/// The small copy's longest side is at most this.
+pub const WORK_MAX_SIDE: u32 = 800;
+
+/// A frame ready for the search stages.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Full-resolution luma.
+    pub luma: GrayImage,
+    /// `luma` reduced by the integer `factor` (box average).
+    pub small: GrayImage,
+    /// Full-resolution pixels per small pixel.
+    pub factor: u32,
+}
+
+impl Prepared {
+    /// Prepares a luma image that is already at full resolution.
+    pub fn from_luma(luma: GrayImage) -> Prepared {
+        let (w, h) = luma.dimensions();
+        let factor = w.max(h).div_ceil(WORK_MAX_SIDE).max(1);
+        let small = if factor == 1 { luma.clone() } else { box_downscale(&luma, factor) };
+        Prepared { luma, small, factor }
+    }
+}
+
+/// Prepares a decoded image.
+pub fn prepare(image: &DynamicImage) -> Prepared {
+    let luma = match image {
+        DynamicImage::ImageLuma8(g) => g.clone(),
+        other => other.to_luma8(),
+    };
+    Prepared::from_luma(luma)
+}
+
+/// Averages `factor` x `factor` blocks (partial blocks at the edges average what they have).
+pub fn box_downscale(src: &GrayImage, factor: u32) -> GrayImage {
+    let (w, h) = src.dimensions();
+    let (sw, sh) = (w.div_ceil(factor), h.div_ceil(factor));
+    let mut sums = vec![0u32; sw as usize];
+    let mut counts = vec![0u32; sw as usize];
+    let mut out = GrayImage::new(sw, sh);
+    let raw = src.as_raw();
+    for sy in 0..sh {
+        sums.fill(0);
+        counts.fill(0);
+        for y in sy * factor..((sy + 1) * factor).min(h) {
+            let row = &raw[(y * w) as usize..((y + 1) * w) as usize];
+            for (x, &v) in row.iter().enumerate() {
+                let i = x / factor as usize;
+                sums[i] += u32::from(v);
+                counts[i] += 1;
+            }
+        }
+        for sx in 0..sw as usize {
+            out.put_pixel(sx as u32, sy, image::Luma([(sums[sx] / counts[sx].max(1)) as u8]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_copy_is_bounded_and_averaged() {
+        let img = GrayImage::from_fn(1700, 30, |x, _| image::Luma([if x % 2 == 0 { 0 } else { 200 }]));
+        let p = Prepared::from_luma(img);
+        assert_eq!(p.factor, 3);
+        assert_eq!(p.small.dimensions(), (567, 10));
+        assert!(p.small.width() <= WORK_MAX_SIDE);
+        // Columns 0,1,2 → 0,200,0 → 66.
+        assert_eq!(p.small.get_pixel(0, 0)[0], 66);
+        let q = Prepared::from_luma(GrayImage::new(640, 480));
+        assert_eq!(q.factor, 1);
+    }
+}

@@ -1,0 +1,65 @@
+//! Stage 4, recognize: a line strip to per-position character candidates.
+//!
+//! The network is behind [`LineModel`], so the decoding and the pipeline around it are tested
+//! with small fake models built in code; [`tract::TractLineModel`] runs the real one.
+
+pub mod ctc;
+pub mod tract;
+
+use crate::error::Error;
+use crate::mrz::Candidates;
+use crate::rectify::{Strip, STRIP_HEIGHT, STRIP_WIDTH};
+
+/// Classes of the recognizer's output: 0 is the CTC blank, then the MRZ alphabet.
+pub const CLASSES: &[u8; 37] = crate::mrz::charset::ALPHABET;
+/// Number of output classes including the blank.
+pub const NUM_CLASSES: usize = 38;
+/// Fewest output time steps a model may have: CTC needs two per character of a 44-character
+/// line (a blank between repeated characters).
+pub const MIN_TIME_STEPS: usize = 88;
+
+/// A line recognizer: one strip (`1 x 1 x 32 x 368`) in, `T x NUM_CLASSES` log-probabilities out
+/// (row-major by time step, `T >= MIN_TIME_STEPS`).
+pub trait LineModel: Send + Sync {
+    fn log_probs(&self, strip: &Strip) -> Result<Vec<f32>, Error>;
+}
+
+/// What the recognizer read on one line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineReading {
+    /// Best-path text.
+    pub text: String,
+    /// For each character of `text`, the candidates with their probabilities, best first.
+    pub candidates: Vec<Candidates>,
+}
+
+impl LineReading {
+    /// The lowest best-candidate probability on the line (1.0 when empty).
+    pub fn min_confidence(&self) -> f32 {
+        self.candidates.iter().filter_map(|c| c.first()).map(|c| c.p).fold(1.0, f32::min)
+    }
+
+    /// Mean best-candidate probability.
+    pub fn mean_confidence(&self) -> f32 {
+        let n = self.candidates.len().max(1) as f32;
+        self.candidates.iter().filter_map(|c| c.first()).map(|c| c.p).sum::<f32>() / n
+    }
+}
+
+/// Reads one strip.
+pub fn read_line(model: &dyn LineModel, strip: &Strip) -> Result<LineReading, Error> {
+    debug_assert_eq!(strip.data.len(), STRIP_HEIGHT * STRIP_WIDTH);
+    let lp = model.log_probs(strip)?;
+    let steps = check_output_len(lp.len())?;
+    Ok(ctc::decode(&lp, steps, NUM_CLASSES))
+}
+
+/// The number of time steps in an output of `len` values, or why it is not a valid output.
+pub fn check_output_len(len: usize) -> Result<usize, Error> {
+    if len % NUM_CLASSES != 0 || len / NUM_CLASSES < MIN_TIME_STEPS {
+        return Err(Error::Model(format!(
+            "model gave {len} values; expected T x {NUM_CLASSES} with T >= {MIN_TIME_STEPS}"
+        )));
+    }
+    Ok(len / NUM_CLASSES)
+}

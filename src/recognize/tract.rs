@@ -1,0 +1,63 @@
+//! The MRZ line model run by tract: loaded once, optimised for the fixed strip shape, reused.
+
+use std::sync::Arc;
+
+use tract_onnx::prelude::*;
+
+use super::LineModel;
+use crate::error::Error;
+use crate::rectify::{Strip, STRIP_HEIGHT, STRIP_WIDTH};
+
+/// The shipped model, compiled into the binary (no file to find, nothing to download).
+pub static EMBEDDED_MODEL: &[u8] = include_bytes!("../../models/mrz/mrz_rec.onnx");
+
+type Plan = Arc<TypedRunnableModel>;
+
+/// The MRZ line recognizer in tract.
+pub struct TractLineModel {
+    plan: Plan,
+}
+
+impl std::fmt::Debug for TractLineModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TractLineModel")
+    }
+}
+
+fn model_error(e: impl std::fmt::Display) -> Error {
+    Error::Model(e.to_string())
+}
+
+impl TractLineModel {
+    /// Loads an ONNX model with input `1 x 1 x 32 x 368` and output `1 x T x 38`.
+    pub fn from_onnx(bytes: &[u8]) -> Result<Self, Error> {
+        let plan = tract_onnx::onnx()
+            .model_for_read(&mut std::io::Cursor::new(bytes))
+            .map_err(model_error)?
+            .with_input_fact(0, f32::fact([1, 1, STRIP_HEIGHT, STRIP_WIDTH]).into())
+            .map_err(model_error)?
+            .into_optimized()
+            .map_err(model_error)?
+            .into_runnable()
+            .map_err(model_error)?;
+        let model = TractLineModel { plan };
+        // Check the output shape once, at load time.
+        let probe = Strip { data: vec![1.0; STRIP_HEIGHT * STRIP_WIDTH], chars: 44 };
+        super::check_output_len(model.log_probs(&probe)?.len())?;
+        Ok(model)
+    }
+
+    /// The model shipped in `models/mrz/`.
+    pub fn embedded() -> Result<Self, Error> {
+        Self::from_onnx(EMBEDDED_MODEL)
+    }
+}
+
+impl LineModel for TractLineModel {
+    fn log_probs(&self, strip: &Strip) -> Result<Vec<f32>, Error> {
+        let input = Tensor::from_shape(&[1, 1, STRIP_HEIGHT, STRIP_WIDTH], &strip.data).map_err(model_error)?;
+        let out = self.plan.run(tvec!(input.into())).map_err(model_error)?;
+        let view = out[0].to_plain_array_view::<f32>().map_err(model_error)?;
+        Ok(view.iter().copied().collect())
+    }
+}

@@ -1,0 +1,193 @@
+//! Stage 3, rectify: sample a region of the full-resolution image along its own geometry into
+//! an upright raster. Used for the locator's search patch and for the recognizer's line strips.
+//!
+//! Coordinates are continuous: pixel `(i, j)` covers `[i, i+1) x [j, j+1)`, its centre is at
+//! `(i + 0.5, j + 0.5)`.
+
+use image::GrayImage;
+
+/// Height of a recognizer strip.
+pub const STRIP_HEIGHT: usize = 32;
+/// Width of a recognizer strip (an MRZ line of 44 characters at 8 px a pitch, plus 16).
+pub const STRIP_WIDTH: usize = 368;
+/// Pixels per character pitch in a strip.
+pub const STRIP_PITCH: usize = 8;
+
+/// Bilinear sample at a continuous point; outside the image the nearest edge pixel.
+pub fn sample(img: &GrayImage, x: f32, y: f32) -> f32 {
+    let (w, h) = (img.width() as i64, img.height() as i64);
+    let (fx, fy) = (x - 0.5, y - 0.5);
+    let (x0, y0) = (fx.floor(), fy.floor());
+    let (ax, ay) = (fx - x0, fy - y0);
+    let raw = img.as_raw();
+    let px = |xx: i64, yy: i64| -> f32 {
+        let xx = xx.clamp(0, w - 1);
+        let yy = yy.clamp(0, h - 1);
+        f32::from(raw[(yy * w + xx) as usize])
+    };
+    let (x0, y0) = (x0 as i64, y0 as i64);
+    let top = px(x0, y0) * (1.0 - ax) + px(x0 + 1, y0) * ax;
+    let bottom = px(x0, y0 + 1) * (1.0 - ax) + px(x0 + 1, y0 + 1) * ax;
+    top * (1.0 - ay) + bottom * ay
+}
+
+/// An oriented rectangle: centre, unit direction `u` along it, length and height. Its across
+/// direction is `n = (-u.y, u.x)` (downwards for a left-to-right `u` in image coordinates).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OrientedRect {
+    pub cx: f32,
+    pub cy: f32,
+    pub ux: f32,
+    pub uy: f32,
+    pub length: f32,
+    pub height: f32,
+}
+
+impl OrientedRect {
+    /// The image point at fractions `(a, b)` of the rectangle, each in 0..1 from its top-left.
+    pub fn point(&self, a: f32, b: f32) -> (f32, f32) {
+        let along = (a - 0.5) * self.length;
+        let across = (b - 0.5) * self.height;
+        (self.cx + along * self.ux - across * self.uy, self.cy + along * self.uy + across * self.ux)
+    }
+}
+
+/// Samples `rect` into a `cols` x `rows` raster.
+pub fn sample_rect(img: &GrayImage, rect: &OrientedRect, cols: u32, rows: u32) -> GrayImage {
+    let mut out = GrayImage::new(cols, rows);
+    for j in 0..rows {
+        let b = (j as f32 + 0.5) / rows as f32;
+        for i in 0..cols {
+            let a = (i as f32 + 0.5) / cols as f32;
+            let (x, y) = rect.point(a, b);
+            out.put_pixel(i, j, image::Luma([sample(img, x, y).round().clamp(0.0, 255.0) as u8]));
+        }
+    }
+    out
+}
+
+/// One text line of the zone in full-resolution image coordinates: the two ends of its ink on
+/// the line's centre line (first character's left edge to last character's right edge, in
+/// reading order) and its character (cap) height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LineGeom {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub height: f32,
+}
+
+impl LineGeom {
+    pub fn length(&self) -> f32 {
+        ((self.x1 - self.x0).powi(2) + (self.y1 - self.y0).powi(2)).sqrt()
+    }
+
+    /// The same line read the other way round.
+    pub fn reversed(&self) -> LineGeom {
+        LineGeom { x0: self.x1, y0: self.y1, x1: self.x0, y1: self.y0, height: self.height }
+    }
+}
+
+/// A normalised recognizer input: `STRIP_HEIGHT` x `STRIP_WIDTH`, row-major, 0 = ink, 1 = paper.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strip {
+    pub data: Vec<f32>,
+    /// The number of characters the strip was laid out for.
+    pub chars: usize,
+}
+
+/// Samples one MRZ line of `chars` characters into a recognizer strip (the contract of
+/// `models/mrz/MANIFEST.md`): the box from one character height before the first glyph to one
+/// after the last, one height above and below the centre line, resampled to `8 n + 16` x 32,
+/// contrast-normalised between the 5th and 95th percentiles and padded with paper to 368.
+pub fn strip(img: &GrayImage, line: &LineGeom, chars: usize) -> Strip {
+    let chars = chars.clamp(1, (STRIP_WIDTH - 16) / STRIP_PITCH);
+    let wc = STRIP_PITCH * chars + 16;
+    let len = line.length().max(1.0);
+    let (ux, uy) = ((line.x1 - line.x0) / len, (line.y1 - line.y0) / len);
+    let h = line.height.max(1.0);
+    let rect = OrientedRect {
+        cx: (line.x0 + line.x1) / 2.0,
+        cy: (line.y0 + line.y1) / 2.0,
+        ux,
+        uy,
+        length: len + 2.0 * h,
+        height: 2.0 * h,
+    };
+    let mut raw = vec![0f32; STRIP_HEIGHT * wc];
+    for j in 0..STRIP_HEIGHT {
+        let b = (j as f32 + 0.5) / STRIP_HEIGHT as f32;
+        for i in 0..wc {
+            let a = (i as f32 + 0.5) / wc as f32;
+            let (x, y) = rect.point(a, b);
+            raw[j * wc + i] = sample(img, x, y);
+        }
+    }
+    let (p5, p95) = percentiles(&raw);
+    let scale = 1.0 / (p95 - p5).max(1.0);
+    let mut data = vec![1.0f32; STRIP_HEIGHT * STRIP_WIDTH];
+    for j in 0..STRIP_HEIGHT {
+        for i in 0..wc {
+            data[j * STRIP_WIDTH + i] = ((raw[j * wc + i] - p5) * scale).clamp(0.0, 1.0);
+        }
+    }
+    Strip { data, chars }
+}
+
+/// The 5th and 95th percentiles with linear interpolation (numpy's default).
+fn percentiles(values: &[f32]) -> (f32, f32) {
+    let mut v = values.to_vec();
+    v.sort_unstable_by(f32::total_cmp);
+    let at = |q: f32| {
+        let pos = q * (v.len() - 1) as f32;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        v[lo] + (v[hi] - v[lo]) * (pos - lo as f32)
+    };
+    (at(0.05), at(0.95))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bilinear_sampling() {
+        let img = GrayImage::from_fn(4, 1, |x, _| image::Luma([(x * 80) as u8]));
+        assert_eq!(sample(&img, 0.5, 0.5), 0.0);
+        assert_eq!(sample(&img, 1.0, 0.5), 40.0);
+        assert_eq!(sample(&img, 3.5, 0.5), 240.0);
+        assert_eq!(sample(&img, 9.0, 0.5), 240.0);
+        assert_eq!(sample(&img, -5.0, 0.5), 0.0);
+    }
+
+    #[test]
+    fn upright_and_rotated_rects_agree() {
+        // A dark bar drawn at 90°; sampling along it gives the same raster as sampling an
+        // upright copy.
+        let upright = GrayImage::from_fn(100, 40, |x, y| image::Luma([if (15..25).contains(&y) && x > 10 { 20 } else { 220 }]));
+        let rotated = GrayImage::from_fn(40, 100, |x, y| *upright.get_pixel(y, 39 - x));
+        let a = sample_rect(&upright, &OrientedRect { cx: 50.0, cy: 20.0, ux: 1.0, uy: 0.0, length: 100.0, height: 40.0 }, 100, 40);
+        let b = sample_rect(&rotated, &OrientedRect { cx: 20.0, cy: 50.0, ux: 0.0, uy: 1.0, length: 100.0, height: 40.0 }, 100, 40);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn strip_layout_and_normalisation() {
+        let img = GrayImage::from_fn(300, 60, |x, y| image::Luma([if (25..35).contains(&y) && (50..250).contains(&x) && x % 10 < 6 { 30 } else { 200 }]));
+        let line = LineGeom { x0: 50.0, y0: 30.0, x1: 250.0, y1: 30.0, height: 10.0 };
+        let s = strip(&img, &line, 30);
+        assert_eq!(s.data.len(), STRIP_HEIGHT * STRIP_WIDTH);
+        let wc = 8 * 30 + 16;
+        assert!(s.data.iter().all(|v| (0.0..=1.0).contains(v)));
+        // Padding is paper.
+        assert!(s.data[STRIP_WIDTH - 1] == 1.0 && s.data[wc + 5] == 1.0);
+        // The centre row has ink, the top row (one height above the line) none.
+        let centre = &s.data[16 * STRIP_WIDTH..16 * STRIP_WIDTH + wc];
+        assert!(centre.iter().any(|&v| v < 0.1));
+        assert!(s.data[..wc].iter().all(|&v| v > 0.9));
+        // Reading the other way mirrors the strip.
+        let r = strip(&img, &line.reversed(), 30);
+        assert!((r.data[16 * STRIP_WIDTH] - s.data[16 * STRIP_WIDTH + wc - 1]).abs() < 0.05);
+    }
+}
