@@ -141,24 +141,36 @@ impl Engine {
     /// the lines do not read as an MRZ (wrong lengths, unknown format).
     pub fn read_zone(&self, p: &Prepared, zone: &Zone) -> Result<Option<ZoneReading>, Error> {
         let h = zone.char_height().max(1.0);
-        let mut chars = chars_per_line(zone.lines.len(), zone.length() / h);
+        let guess = chars_per_line(zone.lines.len(), zone.length() / h);
+        // The guess first, then what the lines read as, then the other lengths of the shape.
+        let mut order: Vec<usize> = vec![guess];
+        let others: &[usize] = if zone.lines.len() == 3 { &[] } else { &[44, 36, 30] };
         let mut lines = Vec::new();
-        for _attempt in 0..2 {
-            lines.clear();
-            for line in &zone.lines {
-                let strip = crate::rectify::strip(&p.luma, line, chars);
-                lines.push(recognize::read_line(self.model.as_ref(), &strip)?);
+        let mut i = 0;
+        let mut chars = guess;
+        while i < order.len() {
+            chars = order[i];
+            i += 1;
+            lines = zone
+                .lines
+                .iter()
+                .map(|line| recognize::read_line(self.model.as_ref(), &crate::rectify::strip(&p.luma, line, chars)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if lines.iter().all(|l| l.text.len() == chars) {
+                break;
             }
-            // If every line reads as another valid length, lay the strips out for that length.
-            let len = lines[0].text.len();
-            if len != chars && [30, 36, 44].contains(&len) && lines.iter().all(|l| l.text.len() == len) {
-                chars = len;
-                continue;
+            let read_as = lines[0].text.len();
+            if others.contains(&read_as) && !order.contains(&read_as) && lines.iter().all(|l| l.text.len() == read_as) {
+                order.insert(i, read_as);
             }
-            break;
+            if i == order.len() {
+                if let Some(&next) = others.iter().find(|n| !order.contains(n)) {
+                    order.push(next);
+                }
+            }
         }
         if lines.iter().any(|l| l.text.len() != chars) {
-            log::debug!("zone lines read with lengths {:?}, expected {chars}", lines.iter().map(|l| l.text.len()).collect::<Vec<_>>());
+            log::debug!("zone lines read with lengths {:?}", lines.iter().map(|l| l.text.len()).collect::<Vec<_>>());
             return Ok(None);
         }
         let refs: Vec<&[crate::mrz::Candidates]> = lines.iter().map(|l| l.candidates.as_slice()).collect();

@@ -3,7 +3,7 @@
 
 use image::GrayImage;
 
-use super::morph::Integral;
+use super::morph::extreme_filter;
 
 /// A text line in patch coordinates (continuous; x along, y across).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,24 +27,42 @@ impl PatchLine {
     }
 }
 
-/// Dark-ink mask: darker than the local mean by half a local standard deviation and by 8 levels.
-pub fn ink_mask(img: &GrayImage, radius: usize) -> Vec<u8> {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let integral = Integral::new(img);
-    let raw = img.as_raw();
-    let mut mask = vec![0u8; w * h];
-    for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(h));
-        for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(w));
-            let (m, s) = integral.stats(x0, y0, x1, y1);
-            let v = f32::from(raw[y * w + x]);
-            if v < m - 0.5 * s && m - v > 8.0 {
-                mask[y * w + x] = 1;
-            }
-        }
+/// Dark-ink mask (Bernsen): darker than the middle of the local minimum and maximum, where the
+/// local contrast is at least `min_contrast`. Faint security print and flat areas stay clear.
+pub fn ink_mask(img: &GrayImage, radius: u32, min_contrast: u8) -> Vec<u8> {
+    let lmax = extreme_filter(img, radius, true);
+    let lmin = extreme_filter(img, radius, false);
+    img.iter()
+        .zip(lmax.iter().zip(lmin.iter()))
+        .map(|(&v, (&hi, &lo))| {
+            let mid = (u16::from(hi) + u16::from(lo)) / 2;
+            u8::from(hi - lo >= min_contrast && u16::from(v) < mid)
+        })
+        .collect()
+}
+
+/// The contrast a patch's print must have: 40% of its 2nd–98th percentile range, at least 24.
+fn contrast_threshold(img: &GrayImage) -> u8 {
+    let mut hist = [0u32; 256];
+    for &v in img.iter() {
+        hist[v as usize] += 1;
     }
-    mask
+    let total: u32 = hist.iter().sum();
+    let pct = |q: f32| {
+        let target = (q * total as f32) as u32;
+        let mut acc = 0;
+        hist.iter().position(|&c| {
+            acc += c;
+            acc > target
+        })
+        .unwrap_or(255) as u8
+    };
+    ((f32::from(pct(0.98).saturating_sub(pct(0.02))) * 0.4) as u8).max(24)
+}
+
+/// The ink mask of a search patch, with the radius and contrast [`text_lines`] uses.
+pub fn patch_mask(img: &GrayImage) -> Vec<u8> {
+    ink_mask(img, (img.height() / 10).clamp(3, 40), contrast_threshold(img))
 }
 
 /// Every text line in the patch: bands of rows with ink, each trimmed to its longest run of
@@ -54,8 +72,10 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
     if w < 8 || h < 8 {
         return Vec::new();
     }
-    let mask = ink_mask(img, (h / 10).clamp(3, 40));
-    let mut rows: Vec<f32> = (0..h).map(|y| mask[y * w..(y + 1) * w].iter().map(|&m| f32::from(m)).sum()).collect();
+    let mask = patch_mask(img);
+    // Row profile: ink runs per row. Print has many short runs, edges and rules few long ones.
+    let mut rows: Vec<f32> =
+        (0..h).map(|y| mask[y * w..(y + 1) * w].windows(2).filter(|p| p[1] != 0 && p[0] == 0).count() as f32).collect();
     // Light smoothing.
     let raw_rows = rows.clone();
     for y in 0..h {
@@ -64,7 +84,7 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
         rows[y] = raw_rows[lo..hi].iter().sum::<f32>() / (hi - lo) as f32;
     }
     let peak = rows.iter().copied().fold(0.0, f32::max);
-    if peak < 4.0 {
+    if peak < 3.0 {
         return Vec::new();
     }
     // Bands: runs of rows above a third of the peak.
@@ -100,30 +120,21 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
         }
         // Columns with ink in the band.
         let (r0, r1) = (top, bottom);
-        let cols: Vec<bool> = (0..w).map(|x| (r0..r1).any(|yy| mask[yy * w + x] != 0)).collect();
-        let max_gap = (2.0 * height).max(4.0) as usize;
-        let (mut best, mut run_start, mut last_ink): ((usize, usize), Option<usize>, usize) = ((0, 0), None, 0);
-        for (x, &ink) in cols.iter().enumerate() {
-            if !ink {
-                continue;
-            }
-            match run_start {
-                Some(s) if x - last_ink <= max_gap => {
-                    if x + 1 - s > best.1 - best.0 {
-                        best = (s, x + 1);
-                    }
-                }
-                _ => {
-                    run_start = Some(x);
-                    if best.1 == best.0 {
-                        best = (x, x + 1);
-                    }
-                }
-            }
-            last_ink = x;
-        }
-        let (xl, xr) = best;
+        // Columns with ink in the band, except structures that cross it (page edges, rules).
+        let margin = (0.6 * height).ceil() as usize;
+        let (above, below) = (r0.checked_sub(margin), (r1 + margin < h).then_some(r1 + margin));
+        let crosses = |x: usize| match (above, below) {
+            (Some(a), Some(b)) => mask[a * w + x] != 0 && mask[b * w + x] != 0,
+            _ => false,
+        };
+        let cols: Vec<bool> = (0..w).map(|x| (r0..r1).any(|yy| mask[yy * w + x] != 0) && !crosses(x)).collect();
+        let (xl, xr) = glyph_chain(&cols, &mask, w, (r0, r1), height);
         if xr <= xl + 4 {
+            continue;
+        }
+        // Print has gaps between characters; an edge or a rule does not.
+        let runs = cols[xl..xr].windows(2).filter(|p| p[1] && !p[0]).count() + 1;
+        if (runs as f32) < 0.3 * (xr - xl) as f32 / height {
             continue;
         }
         // Centre line from the ink's mean row in the left and right thirds.
@@ -156,6 +167,42 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
         });
     }
     out
+}
+
+/// The longest chain of glyph-like column runs (at least a speck's ink) with gaps under 1.2
+/// character heights: the line's extent, without page edges and specks beside it.
+fn glyph_chain(cols: &[bool], mask: &[u8], w: usize, (r0, r1): (usize, usize), height: f32) -> (usize, usize) {
+    let min_ink = (0.08 * height * height).max(2.0) as usize;
+    let max_gap = (1.2 * height).max(3.0) as usize;
+    let mut glyphs: Vec<(usize, usize)> = Vec::new();
+    let mut x = 0;
+    while x < cols.len() {
+        if !cols[x] {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        while x < cols.len() && cols[x] {
+            x += 1;
+        }
+        let ink: usize = (start..x).map(|c| (r0..r1).filter(|&y| mask[y * w + c] != 0).count()).sum();
+        if ink >= min_ink && (x - start) as f32 <= 2.5 * height {
+            glyphs.push((start, x));
+        }
+    }
+    let mut best = (0, 0);
+    let mut i = 0;
+    while i < glyphs.len() {
+        let mut j = i;
+        while j + 1 < glyphs.len() && glyphs[j + 1].0 - glyphs[j].1 <= max_gap {
+            j += 1;
+        }
+        if glyphs[j].1 - glyphs[i].0 > best.1 - best.0 {
+            best = (glyphs[i].0, glyphs[j].1);
+        }
+        i = j + 1;
+    }
+    best
 }
 
 /// The most zone-like group of 2 or 3 consecutive lines: long (at least 20 heights), of equal

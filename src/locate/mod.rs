@@ -92,7 +92,7 @@ pub fn search_rect(prepared: &Prepared, blob: &blobs::Blob) -> OrientedRect {
         cy: blob.cy * f,
         ux: blob.ux,
         uy: blob.uy,
-        length: blob.length * 1.15 * f,
+        length: blob.length * 1.4 * f,
         height: (blob.width * 3.0).max(blob.length * 0.25) * f,
     }
 }

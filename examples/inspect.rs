@@ -1,0 +1,78 @@
+//! Runs the stages one by one on an image and shows what each produced:
+//! `cargo run --example inspect -- IMAGE [OUT_DIR]` prints the candidates, zones and line
+//! readings, and writes the search mask, the patches and the strips as PNG files to OUT_DIR.
+
+use passread::locate;
+use passread::mrz::Ymd;
+use passread::Engine;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args.get(1).ok_or("usage: inspect IMAGE [OUT_DIR]")?;
+    let out = std::path::PathBuf::from(args.get(2).map_or("/tmp/passread-inspect", String::as_str));
+    std::fs::create_dir_all(&out)?;
+    let engine = Engine::new()?.with_today(Ymd::today());
+    let img = passread::input::read_file(std::path::Path::new(path))?;
+    let p = engine.prepare(&img);
+    println!("image {}x{}, small {}x{} (factor {})", img.width(), img.height(), p.small.width(), p.small.height(), p.factor);
+    println!("exposure: {:?}", engine.check_exposure(&p).err().map(|e| e.to_string()));
+    p.small.save(out.join("small.png"))?;
+    for (i, b) in locate::candidates(&p).iter().enumerate() {
+        println!(
+            "candidate {i}: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} fill {:.2}",
+            b.cx,
+            b.cy,
+            b.uy.atan2(b.ux).to_degrees(),
+            b.length,
+            b.width,
+            b.fill()
+        );
+        let rect = locate::search_rect(&p, b);
+        let scale = (1600.0 / rect.length).min(1.0);
+        let patch = passread::rectify::sample_rect(
+            &p.luma,
+            &rect,
+            (rect.length * scale).round() as u32,
+            (rect.height * scale).round() as u32,
+        );
+        patch.save(out.join(format!("patch{i}.png")))?;
+        let mask = locate::lines::patch_mask(&patch);
+        image::GrayImage::from_raw(patch.width(), patch.height(), mask.iter().map(|&m| 255 - m * 255).collect())
+            .ok_or("mask size")?
+            .save(out.join(format!("mask{i}.png")))?;
+        for l in locate::lines::text_lines(&patch) {
+            println!(
+                "    line x {:.0}..{:.0} y {:.1}/{:.1} h {:.1} ratio {:.1}",
+                l.x_left,
+                l.x_right,
+                l.y_left,
+                l.y_right,
+                l.height,
+                l.length() / l.height
+            );
+        }
+    }
+    for (zi, zone) in engine.locate(&p).iter().enumerate() {
+        println!("zone {zi}: {} lines, h {:.1}, length {:.0}, ratio {:.1}", zone.lines.len(), zone.char_height(), zone.length(), zone.length() / zone.char_height());
+        for (di, z) in [zone.clone(), zone.reversed()].iter().enumerate() {
+            if let Some(r) = engine.read_zone(&p, z)? {
+                println!("  direction {di}: failed checks {}, min p {:.3}", r.failed_checks(), r.min_confidence());
+                for l in &r.lines {
+                    println!("    {}", l.text);
+                }
+            } else {
+                println!("  direction {di}: not an MRZ");
+            }
+            for (li, line) in z.lines.iter().enumerate() {
+                let s = passread::rectify::strip(&p.luma, line, 44);
+                let img = image::GrayImage::from_fn(368, 32, |x, y| image::Luma([(s.data[(y * 368 + x) as usize] * 255.0) as u8]));
+                img.save(out.join(format!("strip{zi}_{di}_{li}.png")))?;
+            }
+        }
+    }
+    match engine.recognize(&img, passread::Mode::Auto) {
+        Ok(r) => println!("{}", serde_json::to_string(&r)?),
+        Err(e) => println!("{}: {e}", e.api_code().code()),
+    }
+    Ok(())
+}
