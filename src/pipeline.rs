@@ -18,7 +18,7 @@ use crate::result::{mrz_result, PassportResult};
 
 /// Fewest pages-per-image the reader accepts (the API requires 25%; the page size is estimated
 /// from the zone, so a little tolerance).
-pub const MIN_PAGE_COVERAGE: f32 = 0.20;
+pub const MIN_PAGE_COVERAGE: f32 = 0.23;
 /// Smallest character height (full-resolution pixels) worth reading.
 pub const MIN_CHAR_HEIGHT: f32 = 4.0;
 /// Zones tried per image.
@@ -109,7 +109,8 @@ impl Engine {
         prepare::prepare(&image.image)
     }
 
-    /// Refuses frames too dark or too flat to hold readable print (AIS.0104).
+    /// Refuses frames too dark to hold readable print (AIS.0104) and featureless ones, which
+    /// hold no document (AIS.0105).
     pub fn check_exposure(&self, p: &Prepared) -> Result<(), Error> {
         let mut hist = [0u32; 256];
         for &v in p.small.iter() {
@@ -126,8 +127,12 @@ impl Engine {
             .unwrap_or(255) as i32
         };
         let (p1, p99) = (pct(0.01), pct(0.99));
-        if p99 < 35 || p99 - p1 < 24 {
-            return Err(Error::PoorQuality(format!("too dark or too flat (1st/99th percentile luma {p1}/{p99})")));
+        if p99 < 35 {
+            return Err(Error::PoorQuality(format!("too dark (99th percentile luma {p99})")));
+        }
+        if p99 - p1 < 24 {
+            // Nothing printed anywhere: no document in view.
+            return Err(Error::NotFound(format!("a featureless image (1st/99th percentile luma {p1}/{p99})")));
         }
         Ok(())
     }
@@ -226,14 +231,15 @@ impl Engine {
         }
         match best {
             Some(r) if r.acceptable() => Ok(r),
-            Some(r) => Err(Error::PoorQuality(format!(
+            // Two failing check digits: an MRZ, badly read. More: not an MRZ at all.
+            Some(r) if r.failed_checks() <= 2 => Err(Error::PoorQuality(format!(
                 "a machine-readable zone was found but not read reliably ({} check digits fail)",
                 r.failed_checks()
             ))),
-            None if smallest_h < MIN_CHAR_HEIGHT => {
+            _ if smallest_h < MIN_CHAR_HEIGHT => {
                 Err(Error::PoorQuality(format!("the print is too small to read ({smallest_h:.1} px)")))
             }
-            None => Err(Error::NotFound("no machine-readable zone could be read".into())),
+            _ => Err(Error::NotFound("no machine-readable zone could be read".into())),
         }
     }
 
@@ -364,7 +370,7 @@ mod tests {
         let dark = Prepared::from_luma(image::GrayImage::from_fn(200, 100, |x, _| image::Luma([(x % 20) as u8])));
         assert_eq!(e.check_exposure(&dark).unwrap_err().api_code().code(), "AIS.0104");
         let flat = Prepared::from_luma(image::GrayImage::from_pixel(200, 100, image::Luma([128])));
-        assert_eq!(e.check_exposure(&flat).unwrap_err().api_code().code(), "AIS.0104");
+        assert_eq!(e.check_exposure(&flat).unwrap_err().api_code().code(), "AIS.0105");
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn recognize_answers_in_api_shape_per_file() {
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| json(l.as_bytes())).collect();
     let codes: Vec<&str> = lines.iter().map(|v| v["error_code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["AIS.0105", "AIS.0103", "AIS.0102", "AIS.0101"]);
+    assert_eq!(codes, ["AIS.0104", "AIS.0103", "AIS.0102", "AIS.0101"]);
     assert_eq!(lines[1]["error_msg"], "The image size does not meet the requirements.");
 }
 
@@ -89,7 +89,7 @@ fn recognize_out_dir_writes_one_file_per_image() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let written = std::fs::read(out_dir.join("page.png.json")).unwrap();
-    assert_eq!(json(&written)["error_code"], "AIS.0105");
+    assert_eq!(json(&written)["error_code"], "AIS.0104");
 }
 
 #[test]

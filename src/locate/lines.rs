@@ -169,11 +169,32 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
     out
 }
 
-/// The longest chain of glyph-like column runs (at least a speck's ink) with gaps under 1.2
-/// character heights: the line's extent, without page edges and specks beside it.
+/// The lines of a zone all start and end at the same place. Where their ends disagree by more
+/// than 1.5 character heights, something beside one line (a speck, a page edge, security print)
+/// was taken for print: every line gets the innermost end.
+fn align_ends(group: &[PatchLine]) -> Vec<PatchLine> {
+    let h = group.iter().map(|l| l.height).sum::<f32>() / group.len() as f32;
+    let lefts = group.iter().map(|l| l.x_left);
+    let rights = group.iter().map(|l| l.x_right);
+    let (l_min, l_max) = (lefts.clone().fold(f32::MAX, f32::min), lefts.fold(f32::MIN, f32::max));
+    let (r_min, r_max) = (rights.clone().fold(f32::MAX, f32::min), rights.fold(f32::MIN, f32::max));
+    group
+        .iter()
+        .map(|l| {
+            let slope = (l.y_right - l.y_left) / (l.x_right - l.x_left).max(1.0);
+            let y_at = |x: f32| l.y_left + (x - l.x_left) * slope;
+            let xl = if l_max - l_min > 1.5 * h { l_max } else { l.x_left };
+            let xr = if r_max - r_min > 1.5 * h { r_min } else { l.x_right };
+            PatchLine { x_left: xl, x_right: xr, y_left: y_at(xl), y_right: y_at(xr), height: l.height }
+        })
+        .collect()
+}
+
+/// The longest chain of glyph-like column runs (at least a speck's ink) with gaps under 2.5
+/// character heights (one lost glyph): the line's extent, without page edges and specks beside it.
 fn glyph_chain(cols: &[bool], mask: &[u8], w: usize, (r0, r1): (usize, usize), height: f32) -> (usize, usize) {
     let min_ink = (0.08 * height * height).max(2.0) as usize;
-    let max_gap = (1.2 * height).max(3.0) as usize;
+    let max_gap = (2.5 * height).max(3.0) as usize;
     let mut glyphs: Vec<(usize, usize)> = Vec::new();
     let mut x = 0;
     while x < cols.len() {
@@ -220,9 +241,9 @@ pub fn zone_groups(lines: &[PatchLine]) -> Vec<Vec<PatchLine>> {
                 let d = p[1].y_mid() - p[0].y_mid();
                 (1.3 * h..=2.6 * h).contains(&d)
             });
-            let overlap = g.iter().all(|l| (l.x_left - g[0].x_left).abs() <= 2.0 * h);
+            let overlap = g.iter().all(|l| (l.x_left - g[0].x_left).abs() <= 4.0 * h);
             if similar && spaced && overlap {
-                groups.push((len * k as f32, g.to_vec()));
+                groups.push((len * k as f32, align_ends(g)));
             }
         }
     }
