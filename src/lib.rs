@@ -9,6 +9,7 @@
 //! The MRZ engine ([`mrz`]) depends on nothing image- or model-related; it can be used alone
 //! to parse and check machine-readable zones (ICAO Doc 9303).
 
+pub mod bench;
 pub mod error;
 pub mod eval;
 pub mod input;

@@ -55,6 +55,17 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Time every stage of the real path on image files; prints medians and peak memory.
+    Bench {
+        /// Runs per file (after one warm-up run).
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Measure accuracy on a generated set (DIR/truth.jsonl from tools/synth).
     Eval {
         /// The set's directory.
@@ -90,6 +101,7 @@ fn main() -> ExitCode {
         Command::Recognize { country_code, out_dir, files } => recognize(country_code.into(), out_dir.as_deref(), &files),
         Command::ParseMrz { lines } => parse_mrz(lines),
         Command::Eval { dir, json, failures, limit } => eval(&dir, json, failures, limit),
+        Command::Bench { runs, json, files } => bench(runs, json, &files),
     }
 }
 
@@ -183,4 +195,38 @@ fn eval(dir: &Path, json: bool, failures: bool, limit: Option<usize>) -> ExitCod
             ExitCode::from(2)
         }
     }
+}
+
+fn bench(runs: usize, json: bool, files: &[PathBuf]) -> ExitCode {
+    let t = std::time::Instant::now();
+    let engine = match Engine::new() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("passread: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let load_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let mut all = Vec::new();
+    for f in files {
+        match passread::bench::bench_file(&engine, f, runs.max(1)) {
+            Ok(s) => all.push(s),
+            Err(e) => {
+                eprintln!("passread: {}: {e}", f.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let peak = passread::bench::peak_rss_mib();
+    if json {
+        let v = serde_json::json!({ "model_load_ms": load_ms, "peak_rss_mib": peak, "files": all });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!("model load {load_ms:.1} ms");
+        for s in &all {
+            println!("{}", s.text());
+        }
+        println!("peak RSS {:.1} MiB", peak.unwrap_or(f64::NAN));
+    }
+    ExitCode::SUCCESS
 }

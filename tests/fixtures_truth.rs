@@ -20,6 +20,11 @@ fn as_response(expected: &Value) -> Response {
     if let Some(r) = v.get_mut("result").and_then(Value::as_object_mut) {
         r.insert("confidence".into(), serde_json::json!({}));
     }
+    // Truth names the error code only; the message is the code's.
+    if let Some(code) = expected.get("error_code").and_then(Value::as_str) {
+        let code = passread::ApiErrorCode::from_code(code).unwrap_or_else(|| panic!("unknown error code {code}"));
+        v["error_msg"] = code.message().into();
+    }
     serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("not API JSON: {e}: {v}"))
 }
 
