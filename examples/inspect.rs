@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             b.fill()
         );
         let rect = locate::search_rect(&p, b);
-        let scale = (1600.0 / rect.length).min(1.0);
+        let scale = (1600.0 / rect.length).min(48.0 / (b.width * p.factor as f32).max(1.0)).min(1.0);
         let patch = passread::rectify::sample_rect(
             &p.luma,
             &rect,

@@ -112,21 +112,8 @@ impl Engine {
     /// Refuses frames too dark to hold readable print (AIS.0104) and featureless ones, which
     /// hold no document (AIS.0105).
     pub fn check_exposure(&self, p: &Prepared) -> Result<(), Error> {
-        let mut hist = [0u32; 256];
-        for &v in p.small.iter() {
-            hist[v as usize] += 1;
-        }
-        let total: u32 = hist.iter().sum();
-        let pct = |q: f32| {
-            let target = (q * total as f32) as u32;
-            let mut acc = 0;
-            hist.iter().position(|&c| {
-                acc += c;
-                acc > target
-            })
-            .unwrap_or(255) as i32
-        };
-        let (p1, p99) = (pct(0.01), pct(0.99));
+        let hist = crate::locate::morph::Histogram::new(&p.small);
+        let (p1, p99) = (i32::from(hist.percentile(0.01)), i32::from(hist.percentile(0.99)));
         if p99 < 35 {
             return Err(Error::PoorQuality(format!("too dark (99th percentile luma {p99})")));
         }
@@ -206,13 +193,19 @@ impl Engine {
     /// The best reading of a frame: every located zone in both directions.
     pub fn read(&self, p: &Prepared) -> Result<ZoneReading, Error> {
         self.check_exposure(p)?;
-        let zones = self.locate(p);
-        if zones.is_empty() {
-            return Err(Error::NotFound("no machine-readable zone found".into()));
-        }
         let mut best: Option<ZoneReading> = None;
         let mut smallest_h = f32::MAX;
-        'zones: for zone in zones.iter().take(MAX_ZONES) {
+        let mut seen: Vec<Zone> = Vec::new();
+        // Candidates one at a time, so a frame whose first candidate reads costs one patch.
+        'zones: for blob in locate::candidates(p) {
+            let Some(zone) = locate::zone_at(p, &blob) else { continue };
+            if seen.iter().any(|z| z.same_as(&zone)) {
+                continue;
+            }
+            seen.push(zone.clone());
+            if seen.len() > MAX_ZONES {
+                break;
+            }
             smallest_h = smallest_h.min(zone.char_height());
             if zone.char_height() < MIN_CHAR_HEIGHT {
                 continue;
@@ -228,6 +221,9 @@ impl Engine {
                     }
                 }
             }
+        }
+        if seen.is_empty() {
+            return Err(Error::NotFound("no machine-readable zone found".into()));
         }
         match best {
             Some(r) if r.acceptable() => Ok(r),

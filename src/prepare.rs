@@ -40,27 +40,28 @@ pub fn prepare(image: &DynamicImage) -> Prepared {
 /// Averages `factor` x `factor` blocks (partial blocks at the edges average what they have).
 pub fn box_downscale(src: &GrayImage, factor: u32) -> GrayImage {
     let (w, h) = src.dimensions();
-    let (sw, sh) = (w.div_ceil(factor), h.div_ceil(factor));
-    let mut sums = vec![0u32; sw as usize];
-    let mut counts = vec![0u32; sw as usize];
-    let mut out = GrayImage::new(sw, sh);
+    let f = factor as usize;
+    let (sw, sh) = (w.div_ceil(factor) as usize, h.div_ceil(factor) as usize);
+    let (w, h) = (w as usize, h as usize);
+    let mut sums = vec![0u32; sw];
+    let mut out = vec![0u8; sw * sh];
     let raw = src.as_raw();
     for sy in 0..sh {
         sums.fill(0);
-        counts.fill(0);
-        for y in sy * factor..((sy + 1) * factor).min(h) {
-            let row = &raw[(y * w) as usize..((y + 1) * w) as usize];
-            for (x, &v) in row.iter().enumerate() {
-                let i = x / factor as usize;
-                sums[i] += u32::from(v);
-                counts[i] += 1;
+        let rows = sy * f..((sy + 1) * f).min(h);
+        let n_rows = rows.len();
+        for y in rows {
+            let row = &raw[y * w..(y + 1) * w];
+            for (i, chunk) in row.chunks(f).enumerate() {
+                sums[i] += chunk.iter().map(|&v| u32::from(v)).sum::<u32>();
             }
         }
-        for sx in 0..sw as usize {
-            out.put_pixel(sx as u32, sy, image::Luma([(sums[sx] / counts[sx].max(1)) as u8]));
+        for (i, o) in out[sy * sw..(sy + 1) * sw].iter_mut().enumerate() {
+            let cols = (w - i * f).min(f);
+            *o = (sums[i] / (cols * n_rows) as u32) as u8;
         }
     }
-    out
+    GrayImage::from_raw(sw as u32, sh as u32, out).expect("sizes match")
 }
 
 #[cfg(test)]

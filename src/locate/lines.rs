@@ -3,7 +3,7 @@
 
 use image::GrayImage;
 
-use super::morph::extreme_filter;
+use super::morph::{extreme_filter, Histogram};
 
 /// A text line in patch coordinates (continuous; x along, y across).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -43,21 +43,8 @@ pub fn ink_mask(img: &GrayImage, radius: u32, min_contrast: u8) -> Vec<u8> {
 
 /// The contrast a patch's print must have: 40% of its 2nd–98th percentile range, at least 24.
 fn contrast_threshold(img: &GrayImage) -> u8 {
-    let mut hist = [0u32; 256];
-    for &v in img.iter() {
-        hist[v as usize] += 1;
-    }
-    let total: u32 = hist.iter().sum();
-    let pct = |q: f32| {
-        let target = (q * total as f32) as u32;
-        let mut acc = 0;
-        hist.iter().position(|&c| {
-            acc += c;
-            acc > target
-        })
-        .unwrap_or(255) as u8
-    };
-    ((f32::from(pct(0.98).saturating_sub(pct(0.02))) * 0.4) as u8).max(24)
+    let hist = Histogram::new(img);
+    ((f32::from(hist.percentile(0.98).saturating_sub(hist.percentile(0.02))) * 0.4) as u8).max(24)
 }
 
 /// The ink mask of a search patch, with the radius and contrast [`text_lines`] uses.

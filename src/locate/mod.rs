@@ -27,6 +27,8 @@ const CLOSING_RADII: [u32; 3] = [1, 3, 6];
 const MAX_CANDIDATES: usize = 5;
 /// Longest side of a search patch in pixels.
 const PATCH_MAX_LEN: f32 = 1600.0;
+/// A candidate blob's width in a search patch, in pixels.
+const PATCH_BLOB_WIDTH: f32 = 96.0;
 
 /// A located zone: its lines in reading order (for one of the two directions).
 #[derive(Clone, Debug, PartialEq)]
@@ -97,34 +99,46 @@ pub fn search_rect(prepared: &Prepared, blob: &blobs::Blob) -> OrientedRect {
     }
 }
 
+/// The zone around one candidate, if its surroundings hold a zone-like group of lines.
+pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
+    let rect = search_rect(prepared, blob);
+    // Enough resolution for the lines' ends and heights, no more: the candidate's width (one
+    // line or the whole zone) becomes at most PATCH_BLOB_WIDTH pixels, the patch at most 1600 long.
+    let width = blob.width * prepared.factor as f32;
+    let scale = (PATCH_MAX_LEN / rect.length).min(PATCH_BLOB_WIDTH / width.max(1.0)).min(1.0);
+    let cols = (rect.length * scale).round().max(8.0) as u32;
+    let rows = (rect.height * scale).round().max(8.0) as u32;
+    let patch = sample_rect(&prepared.luma, &rect, cols, rows);
+    let found = lines::text_lines(&patch);
+    let group = lines::zone_groups(&found).into_iter().next()?;
+    let to_image = |x: f32, y: f32| rect.point(x / cols as f32, y / rows as f32);
+    Some(Zone {
+        lines: group
+            .iter()
+            .map(|l| {
+                let (x0, y0) = to_image(l.x_left, l.y_left);
+                let (x1, y1) = to_image(l.x_right, l.y_right);
+                LineGeom { x0, y0, x1, y1, height: l.height / scale }
+            })
+            .collect(),
+    })
+}
+
+impl Zone {
+    /// Whether two zones are the same lines (in either direction).
+    pub fn same_as(&self, other: &Zone) -> bool {
+        let (a, b) = (&self.lines[0], &other.lines[0]);
+        let near = |p: (f32, f32), q: (f32, f32)| ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt() < 2.0 * a.height;
+        near((a.x0, a.y0), (b.x0, b.y0)) || near((a.x0, a.y0), (b.x1, b.y1))
+    }
+}
+
 /// Zones in the frame, most likely first, each in one of its two reading directions.
 pub fn locate(prepared: &Prepared) -> Vec<Zone> {
     let mut zones: Vec<Zone> = Vec::new();
     for blob in candidates(prepared) {
-        let rect = search_rect(prepared, &blob);
-        let scale = (PATCH_MAX_LEN / rect.length).min(1.0);
-        let cols = (rect.length * scale).round().max(8.0) as u32;
-        let rows = (rect.height * scale).round().max(8.0) as u32;
-        let patch = sample_rect(&prepared.luma, &rect, cols, rows);
-        let found = lines::text_lines(&patch);
-        for group in lines::zone_groups(&found).into_iter().take(1) {
-            let to_image = |x: f32, y: f32| rect.point(x / cols as f32, y / rows as f32);
-            let zone = Zone {
-                lines: group
-                    .iter()
-                    .map(|l| {
-                        let (x0, y0) = to_image(l.x_left, l.y_left);
-                        let (x1, y1) = to_image(l.x_right, l.y_right);
-                        LineGeom { x0, y0, x1, y1, height: l.height / scale }
-                    })
-                    .collect(),
-            };
-            let same = zones.iter().any(|z| {
-                let (a, b) = (&z.lines[0], &zone.lines[0]);
-                let near = |p: (f32, f32), q: (f32, f32)| ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt() < 2.0 * a.height;
-                near((a.x0, a.y0), (b.x0, b.y0)) || near((a.x0, a.y0), (b.x1, b.y1))
-            });
-            if !same {
+        if let Some(zone) = zone_at(prepared, &blob) {
+            if !zones.iter().any(|z| z.same_as(&zone)) {
                 zones.push(zone);
             }
         }

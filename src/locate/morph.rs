@@ -101,6 +101,35 @@ pub fn otsu(img: &GrayImage) -> u8 {
     best_t
 }
 
+/// Grey-level histogram of an image, for percentiles.
+pub struct Histogram {
+    counts: [u32; 256],
+    total: u32,
+}
+
+impl Histogram {
+    pub fn new(img: &GrayImage) -> Histogram {
+        let mut counts = [0u32; 256];
+        for &v in img.iter() {
+            counts[v as usize] += 1;
+        }
+        Histogram { counts, total: counts.iter().sum() }
+    }
+
+    /// The smallest level with more than a fraction `q` of the pixels at or below it.
+    pub fn percentile(&self, q: f32) -> u8 {
+        let target = (q * self.total as f32) as u32;
+        let mut acc = 0;
+        self.counts
+            .iter()
+            .position(|&c| {
+                acc += c;
+                acc > target
+            })
+            .unwrap_or(255) as u8
+    }
+}
+
 /// Summed-area table of an image (and of its squares), for box means and variances.
 pub struct Integral {
     w: usize,

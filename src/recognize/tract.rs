@@ -61,3 +61,46 @@ impl LineModel for TractLineModel {
         Ok(view.iter().copied().collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::read_line;
+    use sha2::Digest;
+
+    fn models_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/mrz")
+    }
+
+    #[test]
+    fn shipped_model_matches_its_manifest() {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(models_dir().join("manifest.json")).unwrap()).unwrap();
+        for f in manifest["files"].as_array().unwrap() {
+            let bytes = std::fs::read(models_dir().join(f["path"].as_str().unwrap())).unwrap();
+            let digest: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(digest, f["sha256"].as_str().unwrap(), "{}", f["path"]);
+            assert_eq!(bytes.len() as u64, f["bytes"].as_u64().unwrap());
+        }
+        // The embedded copy is the file the manifest describes.
+        let digest: String = sha2::Sha256::digest(EMBEDDED_MODEL).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(digest, manifest["files"][0]["sha256"].as_str().unwrap());
+    }
+
+    #[test]
+    fn tract_reads_the_example_strips() {
+        let model = TractLineModel::embedded().unwrap();
+        let examples = std::fs::read_to_string(models_dir().join("examples.jsonl")).unwrap();
+        let mut n = 0;
+        for line in examples.lines().filter(|l| !l.trim().is_empty()) {
+            let e: serde_json::Value = serde_json::from_str(line).unwrap();
+            let img = image::open(models_dir().join("examples").join(e["file"].as_str().unwrap())).unwrap().to_luma8();
+            assert_eq!(img.dimensions(), (STRIP_WIDTH as u32, STRIP_HEIGHT as u32));
+            let strip = Strip { data: img.iter().map(|&v| f32::from(v) / 255.0).collect(), chars: e["chars"].as_u64().unwrap() as usize };
+            let reading = read_line(&model, &strip).unwrap();
+            assert_eq!(reading.text, e["text"].as_str().unwrap());
+            n += 1;
+        }
+        assert!(n >= 8);
+    }
+}
