@@ -89,7 +89,7 @@ struct Assignment {
     score: f32,
 }
 
-struct Grid<'a> {
+struct Grid {
     layout: &'static Layout,
     /// Allowed candidates per position, most probable first (never empty).
     alts: [[Candidates; MAX_LINE_LEN]; MAX_LINES],
@@ -98,14 +98,13 @@ struct Grid<'a> {
     /// Index into `alts` chosen per position.
     choice: [[u8; MAX_LINE_LEN]; MAX_LINES],
     today: Ymd,
-    _input: core::marker::PhantomData<&'a ()>,
 }
 
 fn ln(p: f32) -> f32 {
     p.clamp(1e-6, 1.0).ln()
 }
 
-impl Grid<'_> {
+impl Grid {
     fn ch(&self, line: usize, pos: usize) -> u8 {
         self.alts[line][pos][self.choice[line][pos] as usize].ch
     }
@@ -236,7 +235,6 @@ pub fn repair(observed: &[&[Candidates]], today: Ymd) -> Result<Repaired, MrzErr
         first: [[0; MAX_LINE_LEN]; MAX_LINES],
         choice: [[0; MAX_LINE_LEN]; MAX_LINES],
         today,
-        _input: core::marker::PhantomData,
     };
     for (li, line) in observed.iter().enumerate() {
         for (pos, cands) in line.iter().enumerate() {
@@ -311,7 +309,7 @@ pub fn repair(observed: &[&[Candidates]], today: Ymd) -> Result<Repaired, MrzErr
 /// candidates) into the most probable reading the composite accepts. Nothing changes when no
 /// combination satisfies it.
 fn composite_search(
-    grid: &mut Grid<'_>,
+    grid: &mut Grid,
     composite: &CheckSpec,
     per_field: &[(CheckKind, heapless::Vec<(u8, u8), 64>, heapless::Vec<Assignment, 8>)],
 ) {
@@ -319,7 +317,7 @@ fn composite_search(
     Grid::positions(composite.covers, &mut covered);
     let mut with_digit = covered.clone();
     Grid::positions(&[composite.digit], &mut with_digit);
-    let holds = |grid: &Grid<'_>, edits: &[Edit]| {
+    let holds = |grid: &Grid, edits: &[Edit]| {
         let b = grid.bytes(&with_digit, edits);
         let (data, digit) = b.split_at(b.len() - 1);
         check_holds(data, digit[0])
@@ -381,7 +379,7 @@ fn composite_search(
     // The grid holds each field's best; an option's edits are relative to the grid *before*
     // that field's best was applied, so restore those positions first.
     let original_choice = grid.choice;
-    let reset_field = |grid: &mut Grid<'_>, field: usize| {
+    let reset_field = |grid: &mut Grid, field: usize| {
         for &(l, p) in per_field[field].1.iter() {
             grid.choice[l as usize][p as usize] = original_choice[l as usize][p as usize];
         }
@@ -404,7 +402,6 @@ fn composite_search(
             first: grid.first,
             choice: grid.choice,
             today: grid.today,
-            _input: core::marker::PhantomData,
         };
         let mut score = 0.0;
         for (k, &fi) in covered_fields.iter().enumerate() {
