@@ -137,7 +137,13 @@ fn recognize(mode: Mode, out_dir: Option<&Path>, files: &[PathBuf]) -> ExitCode 
                     return ExitCode::from(2);
                 }
             }
-            None => println!("{json}"),
+            None => {
+                // A closed pipe (e.g. `| head`) ends the output quietly instead of panicking.
+                use std::io::Write;
+                if writeln!(std::io::stdout().lock(), "{json}").is_err() {
+                    return ExitCode::from(1);
+                }
+            }
         }
     }
     if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
