@@ -10,8 +10,10 @@
 //! to parse and check machine-readable zones (ICAO Doc 9303).
 
 pub mod bench;
+pub mod config;
 pub mod error;
 pub mod eval;
+pub mod events;
 pub mod input;
 pub mod locate;
 pub mod mrz;
