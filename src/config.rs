@@ -77,7 +77,8 @@ impl Default for CameraConfig {
 pub struct GateConfig {
     /// Least fraction of the frame the page must cover.
     pub min_coverage: f32,
-    /// Least sharpness (normalized gradient energy of the text region, 0–1 scale).
+    /// Least sharpness: steepness of the page's edges on the half-resolution copy, 0–1 (1 = step
+    /// edges, about 1/b for a blur over b pixels).
     pub min_sharpness: f32,
     /// Frames darker than this (99th luma percentile, 0–255) are `too_dark`.
     pub min_brightness: u8,
@@ -89,7 +90,7 @@ pub struct GateConfig {
 
 impl Default for GateConfig {
     fn default() -> Self {
-        GateConfig { min_coverage: 0.25, min_sharpness: 0.12, min_brightness: 40, max_glare: 0.04, max_motion: 6.0 }
+        GateConfig { min_coverage: 0.25, min_sharpness: 0.45, min_brightness: 40, max_glare: 0.01, max_motion: 6.0 }
     }
 }
 

@@ -10,11 +10,16 @@
 //! to parse and check machine-readable zones (ICAO Doc 9303).
 
 pub mod bench;
+pub mod capture;
 pub mod config;
+pub mod emit;
 pub mod error;
 pub mod eval;
+pub mod fuse;
+pub mod gate;
 pub mod events;
 pub mod input;
+pub mod kiosk;
 pub mod locate;
 pub mod mrz;
 pub mod pipeline;

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod cmd;
+
 use passread::result::Response;
 use passread::{pipeline, Engine, Mode};
 
@@ -63,7 +65,11 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
-        #[arg(required = true, value_name = "FILE")]
+        /// Also run the kiosk runtime over a recorded sequence: gate cost per frame and frames
+        /// from a still page to the reading.
+        #[arg(long, value_name = "DIR")]
+        sequence: Vec<PathBuf>,
+        #[arg(required_unless_present = "sequence", value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Measure accuracy on a generated set (DIR/truth.jsonl from tools/synth).
@@ -79,6 +85,35 @@ enum Command {
         /// Read at most N images.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+    },
+    /// The kiosk runtime on a recording: one JSON object per line on stdout, a `reading` per
+    /// presentation and a `status` per guidance change.
+    Replay {
+        /// A recorded sequence (manifest.json) or a directory of image files read in name order.
+        dir: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Pace frames at their recorded times instead of as fast as possible.
+        #[arg(long)]
+        realtime: bool,
+        /// Also print every frame's gate measures and stage times.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Record camera frames into a replayable sequence (manifest.json + frames).
+    Record {
+        /// The camera (default: the config's camera.device).
+        #[arg(long, value_name = "DEVICE")]
+        device: Option<PathBuf>,
+        /// Record from another source instead (v4l2:/dev/videoN or replay:DIR).
+        #[arg(long, value_name = "SOURCE", conflicts_with = "device")]
+        source: Option<cmd::kiosk::SourceArg>,
+        #[arg(long, default_value_t = 60)]
+        frames: usize,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Parse a machine-readable zone given as text: prints the API result and every check digit.
     #[command(name = "parse-mrz")]
@@ -101,7 +136,22 @@ fn main() -> ExitCode {
         Command::Recognize { country_code, out_dir, files } => recognize(country_code.into(), out_dir.as_deref(), &files),
         Command::ParseMrz { lines } => parse_mrz(lines),
         Command::Eval { dir, json, failures, limit } => eval(&dir, json, failures, limit),
-        Command::Bench { runs, json, files } => bench(runs, json, &files),
+        Command::Bench { runs, json, sequence, files } => bench(runs, json, &files, &sequence),
+        Command::Replay { dir, config, realtime, trace } => cmd::kiosk::replay(&dir, config.as_deref(), realtime, trace),
+        Command::Record { device, source, frames, out, config } => {
+            let source = match (source, device) {
+                (Some(s), _) => s,
+                (None, Some(d)) => cmd::kiosk::SourceArg::V4l2(d),
+                (None, None) => match passread::config::Config::load_or_default(config.as_deref()) {
+                    Ok(c) => cmd::kiosk::SourceArg::V4l2(c.camera.device),
+                    Err(e) => {
+                        eprintln!("passread: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            cmd::kiosk::record(source, config.as_deref(), frames, &out)
+        }
     }
 }
 
@@ -203,7 +253,7 @@ fn eval(dir: &Path, json: bool, failures: bool, limit: Option<usize>) -> ExitCod
     }
 }
 
-fn bench(runs: usize, json: bool, files: &[PathBuf]) -> ExitCode {
+fn bench(runs: usize, json: bool, files: &[PathBuf], sequences: &[PathBuf]) -> ExitCode {
     let t = std::time::Instant::now();
     let engine = match Engine::new() {
         Ok(e) => e,
@@ -223,13 +273,27 @@ fn bench(runs: usize, json: bool, files: &[PathBuf]) -> ExitCode {
             }
         }
     }
+    let engine = std::sync::Arc::new(engine);
+    let mut seqs = Vec::new();
+    for d in sequences {
+        match passread::bench::bench_sequence(engine.clone(), d, runs.clamp(1, 5)) {
+            Ok(s) => seqs.push(s),
+            Err(e) => {
+                eprintln!("passread: {}: {e}", d.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
     let peak = passread::bench::peak_rss_mib();
     if json {
-        let v = serde_json::json!({ "model_load_ms": load_ms, "peak_rss_mib": peak, "files": all });
+        let v = serde_json::json!({ "model_load_ms": load_ms, "peak_rss_mib": peak, "files": all, "sequences": seqs });
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         println!("model load {load_ms:.1} ms");
         for s in &all {
+            println!("{}", s.text());
+        }
+        for s in &seqs {
             println!("{}", s.text());
         }
         println!("peak RSS {:.1} MiB", peak.unwrap_or(f64::NAN));

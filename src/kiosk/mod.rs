@@ -1,0 +1,233 @@
+//! The kiosk runtime: frames from a source through the gates, recognition of the frames that
+//! pass, fusion within a presentation, and the events (readings, guidance states) out to the
+//! sinks: stdout for `passread replay`, the serial link, GPIO, the HTTP event stream.
+
+pub mod presentation;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::capture::{CaptureError, Frame, FrameSource};
+use crate::config::Config;
+use crate::events::{CameraState, GuidanceState, KioskEvent, KioskHealth};
+use crate::gate::{Gates, Verdict};
+use crate::pipeline::{Engine, ZoneReading};
+use crate::prepare::Prepared;
+
+pub use presentation::Presentations;
+
+/// Where events go.
+pub trait Sink {
+    fn publish(&mut self, event: &KioskEvent);
+    /// Called once when the runtime stops: deliver what is pending, within `deadline`.
+    fn finish(&mut self, _deadline: Duration) {}
+    /// Called once per loop iteration (timers such as a buzzer's beep).
+    fn tick(&mut self) {}
+}
+
+/// Stage times of one frame, in microseconds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameTimes {
+    pub luma_us: u64,
+    pub prepare_us: u64,
+    pub gate_us: u64,
+    pub recognize_us: u64,
+}
+
+/// What one frame did.
+#[derive(Debug)]
+pub struct FrameOutcome {
+    pub index: u64,
+    pub verdict: Verdict,
+    /// The frame was recognized (it passed the gates during an unread presentation).
+    pub recognized: bool,
+    /// The zone read from it, if any.
+    pub read: bool,
+    pub events: Vec<KioskEvent>,
+    pub times: FrameTimes,
+}
+
+/// The runtime's per-frame logic (no I/O).
+pub struct Kiosk {
+    engine: Arc<Engine>,
+    gates: Gates,
+    presentations: Presentations,
+    health: KioskHealth,
+}
+
+fn us(t: Instant) -> u64 {
+    t.elapsed().as_micros() as u64
+}
+
+impl Kiosk {
+    pub fn new(engine: Arc<Engine>, config: &Config, health: KioskHealth) -> Kiosk {
+        let today = engine.today();
+        Kiosk {
+            engine,
+            gates: Gates::new(config.gates.clone()),
+            presentations: Presentations::new(config.reading.clone(), today),
+            health,
+        }
+    }
+
+    pub fn health(&self) -> &KioskHealth {
+        &self.health
+    }
+
+    /// One frame from the source.
+    pub fn process(&mut self, frame: &Frame) -> Result<FrameOutcome, CaptureError> {
+        let t = Instant::now();
+        let luma = frame.to_luma().map_err(|e| match e {
+            CaptureError::BadFrame { message, .. } => CaptureError::BadFrame { index: frame.index, message },
+            other => other,
+        })?;
+        let luma_us = us(t);
+        let mut out = self.process_luma(frame.index, frame.t_ms, luma);
+        out.times.luma_us = luma_us;
+        Ok(out)
+    }
+
+    /// One frame already in luma.
+    pub fn process_luma(&mut self, index: u64, t_ms: u64, luma: image::GrayImage) -> FrameOutcome {
+        let mut times = FrameTimes::default();
+        let t = Instant::now();
+        let prepared = Prepared::from_luma(luma);
+        times.prepare_us = us(t);
+        let t = Instant::now();
+        let verdict = self.gates.check(&prepared.small);
+        times.gate_us = us(t);
+        let recognized = self.presentations.wants_recognition(verdict.state);
+        let mut reading: Option<ZoneReading> = None;
+        if recognized {
+            let t = Instant::now();
+            match self.engine.read(&prepared) {
+                Ok(r) => reading = Some(r),
+                Err(e) => log::debug!("frame {index}: {e}"),
+            }
+            times.recognize_us = us(t);
+        }
+        let step = self.presentations.on_frame(index, t_ms, verdict.state, reading.as_ref());
+        let state = self.presentations.state();
+        let readings = step.events.iter().filter(|e| matches!(e, KioskEvent::Reading(_))).count() as u64;
+        self.health.update(|h| {
+            h.state = state;
+            h.frames += 1;
+            h.readings += readings;
+        });
+        FrameOutcome { index, verdict, recognized, read: reading.is_some(), events: step.events, times }
+    }
+
+    /// Forgets motion history (after a camera re-open).
+    pub fn camera_restarted(&mut self) {
+        self.gates.reset();
+    }
+
+    pub fn state(&self) -> GuidanceState {
+        self.presentations.state()
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub frames: u64,
+    pub readings: u64,
+    pub bad_frames: u64,
+    pub camera_errors: u64,
+    /// The source ended (a replay); false when stopped by a signal.
+    pub source_ended: bool,
+}
+
+/// Hooks the service layer gives the loop.
+pub struct Hooks<'a> {
+    /// Checked before every frame: stop when true (SIGTERM).
+    pub stop: &'a dyn Fn() -> bool,
+    /// Called after every frame or camera error: the systemd watchdog ping.
+    pub alive: &'a mut dyn FnMut(),
+}
+
+/// Runs until the source ends or `hooks.stop` says so; every event goes to every sink.
+pub fn run(source: &mut dyn FrameSource, kiosk: &mut Kiosk, sinks: &mut [Box<dyn Sink>], hooks: Hooks<'_>) -> RunSummary {
+    let mut summary = RunSummary::default();
+    let mut camera_ok = false;
+    kiosk.health.update(|h| h.camera = CameraState::Reconnecting);
+    loop {
+        if (hooks.stop)() {
+            break;
+        }
+        match source.next_frame() {
+            Ok(Some(frame)) => {
+                if !camera_ok {
+                    camera_ok = true;
+                    kiosk.health.update(|h| h.camera = CameraState::Streaming);
+                }
+                match kiosk.process(&frame) {
+                    Ok(out) => {
+                        summary.frames += 1;
+                        for e in &out.events {
+                            if matches!(e, KioskEvent::Reading(_)) {
+                                summary.readings += 1;
+                            }
+                            for s in sinks.iter_mut() {
+                                s.publish(e);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        summary.bad_frames += 1;
+                        log::warn!("{e}");
+                    }
+                }
+            }
+            Ok(None) => {
+                summary.source_ended = true;
+                kiosk.health.update(|h| h.camera = CameraState::Finished);
+                break;
+            }
+            Err(e) => {
+                summary.camera_errors += 1;
+                if camera_ok {
+                    log::warn!("{e}; re-opening");
+                } else {
+                    log::debug!("{e}");
+                }
+                camera_ok = false;
+                kiosk.camera_restarted();
+                kiosk.health.update(|h| h.camera = CameraState::Reconnecting);
+            }
+        }
+        for s in sinks.iter_mut() {
+            s.tick();
+        }
+        (hooks.alive)();
+    }
+    summary
+}
+
+/// Writes each event as one JSON line (the `passread replay` output).
+pub struct JsonLines<W: std::io::Write>(pub W);
+
+impl<W: std::io::Write> Sink for JsonLines<W> {
+    fn publish(&mut self, event: &KioskEvent) {
+        let line = event.to_json_line();
+        if let Err(e) = writeln!(self.0, "{line}").and_then(|_| self.0.flush()) {
+            log::debug!("event output: {e}");
+        }
+    }
+}
+
+/// Drives the GPIO indicators from the events.
+pub struct GpioSink(pub crate::emit::gpio::Indicators);
+
+impl Sink for GpioSink {
+    fn publish(&mut self, event: &KioskEvent) {
+        match event {
+            KioskEvent::Reading(r) => self.0.reading(r.checks_ok),
+            KioskEvent::Status { state, .. } => self.0.show(*state),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.0.tick();
+    }
+}
