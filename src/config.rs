@@ -127,6 +127,11 @@ pub struct SerialConfig {
     pub max_retries: u32,
     /// Heartbeat period while idle (0 = off).
     pub heartbeat_s: u64,
+    /// Longest pause between two sends of a frame once the controller is unresponsive (the
+    /// pause starts at `ack_timeout_ms` and doubles).
+    pub backoff_max_ms: u64,
+    /// Wait this long before opening the port again after it failed or disappeared.
+    pub reopen_ms: u64,
 }
 
 impl Default for SerialConfig {
@@ -138,7 +143,25 @@ impl Default for SerialConfig {
             ack_timeout_ms: 300,
             max_retries: 5,
             heartbeat_s: 5,
+            backoff_max_ms: 5000,
+            reopen_ms: 1000,
         }
+    }
+}
+
+impl SerialConfig {
+    /// Checks the values the link needs (called for an enabled link).
+    pub fn check(&self) -> Result<(), String> {
+        if self.baud == 0 || self.ack_timeout_ms == 0 || self.max_retries == 0 || self.reopen_ms == 0 {
+            return Err("serial.baud, serial.ack_timeout_ms, serial.max_retries and serial.reopen_ms must be positive".into());
+        }
+        if self.backoff_max_ms < self.ack_timeout_ms {
+            return Err("serial.backoff_max_ms must be at least serial.ack_timeout_ms".into());
+        }
+        if self.port.as_os_str().is_empty() {
+            return Err("serial.port must name a device".into());
+        }
+        Ok(())
     }
 }
 
@@ -247,8 +270,8 @@ impl Config {
         if self.reading.max_frames == 0 || self.reading.leave_frames == 0 {
             return Err("reading.max_frames and reading.leave_frames must be positive".into());
         }
-        if self.serial.enabled && (self.serial.baud == 0 || self.serial.ack_timeout_ms == 0 || self.serial.max_retries == 0) {
-            return Err("serial.baud, serial.ack_timeout_ms and serial.max_retries must be positive".into());
+        if self.serial.enabled {
+            self.serial.check()?;
         }
         if self.http.max_concurrent == 0 {
             return Err("http.max_concurrent must be positive".into());
@@ -286,6 +309,8 @@ mod tests {
         let c = Config::parse("[serial]\nenabled = true\nport = \"/dev/ttyUSB0\"\nbaud = 9600\n", Path::new("x")).unwrap();
         assert_eq!(c.serial.baud, 9600);
         assert_eq!(c.serial.max_retries, 5);
+        assert!(Config::parse("[serial]\nenabled = true\nbackoff_max_ms = 10\n", Path::new("x")).is_err());
+        assert!(Config::parse("[serial]\nenabled = true\nreopen_ms = 0\n", Path::new("x")).is_err());
     }
 
     #[test]

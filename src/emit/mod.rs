@@ -1,4 +1,12 @@
-//! Emit: where readings and guidance states go — the gate controller's serial line, GPIO
-//! indicators, and (in `passread run`) the HTTP API's event stream.
+//! Emit: where readings and guidance states go.
+//!
+//! - [`frame`]: the serial protocol's byte-level codec (framing, escaping, CRC), pure and I/O-free.
+//! - [`serial`]: the link worker to the gate controller (stop-and-wait delivery, retries,
+//!   queue, heartbeat, reopen). The protocol is specified in `docs/serial-protocol.md`.
+//! - [`gpio`]: illumination, status LEDs, buzzer and presence sensor.
 
+pub mod frame;
 pub mod gpio;
+pub mod serial;
+
+pub use serial::{LinkStats, SendError, SerialError, SerialLink, QUEUE_CAPACITY};
