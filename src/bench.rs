@@ -226,3 +226,265 @@ impl SequenceTimes {
         )
     }
 }
+
+/// Settings of `passread bench-http`.
+#[derive(Debug, Clone)]
+pub struct HttpBenchOptions {
+    pub duration: std::time::Duration,
+    pub clients: usize,
+}
+
+/// Why the HTTP load bench could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpBenchError {
+    #[error(transparent)]
+    Input(#[from] Error),
+    #[error(transparent)]
+    Server(#[from] crate::http::HttpError),
+    #[error("no image files given")]
+    NoFiles,
+}
+
+/// Percentiles of latencies in milliseconds.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Latency {
+    pub count: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+impl Latency {
+    fn of(mut v: Vec<f64>) -> Latency {
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v.get(((v.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
+        Latency { count: v.len(), p50_ms: at(0.50), p99_ms: at(0.99), max_ms: v.last().copied().unwrap_or(0.0) }
+    }
+}
+
+/// What `passread bench-http` measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HttpBenchReport {
+    pub clients: usize,
+    pub seconds: f64,
+    pub files: usize,
+    pub max_concurrent: usize,
+    pub queue_wait_ms: u64,
+    pub requests: u64,
+    pub requests_per_s: f64,
+    /// Answers that carried a recognition (200 or a 400 of the recognition path) per second.
+    pub recognized_per_s: f64,
+    /// Every answer.
+    pub latency: Latency,
+    /// 200 and 400 answers only (the busy answers excluded).
+    pub answered_latency: Latency,
+    /// Answers by "status code" (e.g. "200", "400 AIS.0105", "503 APIG.0308", "error").
+    pub by_answer: std::collections::BTreeMap<String, u64>,
+    /// Answers outside 200 / 400 AIS.010x / 503 APIG.0308, and transport failures.
+    pub errors: u64,
+    pub error_samples: Vec<String>,
+    pub peak_rss_mib: Option<f64>,
+}
+
+impl HttpBenchReport {
+    pub fn text(&self) -> String {
+        let mut s = format!(
+            "{} clients, {:.1} s, {} files, max_concurrent {}, queue_wait {} ms\n\
+             {} requests: {:.1} req/s, {:.1} recognitions/s\n\
+             latency (all answers): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms\n\
+             latency (200/400 only, {}): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms\n",
+            self.clients,
+            self.seconds,
+            self.files,
+            self.max_concurrent,
+            self.queue_wait_ms,
+            self.requests,
+            self.requests_per_s,
+            self.recognized_per_s,
+            self.latency.p50_ms,
+            self.latency.p99_ms,
+            self.latency.max_ms,
+            self.answered_latency.count,
+            self.answered_latency.p50_ms,
+            self.answered_latency.p99_ms,
+            self.answered_latency.max_ms,
+        );
+        for (k, n) in &self.by_answer {
+            s.push_str(&format!("  {k}: {n}\n"));
+        }
+        s.push_str(&format!("errors: {}\n", self.errors));
+        for e in &self.error_samples {
+            s.push_str(&format!("  {e}\n"));
+        }
+        s.push_str(&format!("peak RSS {:.1} MiB", self.peak_rss_mib.unwrap_or(f64::NAN)));
+        s
+    }
+}
+
+/// Whether an answer is one the API gives by design under load.
+fn expected_answer(status: u16, code: Option<&str>) -> bool {
+    match (status, code) {
+        (200, None) => true,
+        (400, Some(c)) => c.starts_with("AIS.010"),
+        (503, Some("APIG.0308")) => true,
+        _ => false,
+    }
+}
+
+/// Starts the server in-process on loopback and runs `opts.clients` keep-alive clients posting
+/// `files` (round-robin, base64, `country_code` GENERAL) for `opts.duration`. A client honours
+/// `Retry-After` on the busy answer, as a real one would.
+pub fn bench_http(
+    config: &crate::config::HttpConfig,
+    files: &[std::path::PathBuf],
+    opts: &HttpBenchOptions,
+) -> Result<HttpBenchReport, HttpBenchError> {
+    use base64::Engine as _;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    if files.is_empty() {
+        return Err(HttpBenchError::NoFiles);
+    }
+    let mut bodies = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|source| Error::Io { path: f.display().to_string(), source })?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+        bodies.push(serde_json::json!({ "image": b64, "country_code": "GENERAL" }).to_string().into_bytes());
+    }
+    let bodies = Arc::new(bodies);
+    let engine = Arc::new(Engine::new()?);
+    let mut config = config.clone();
+    config.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    // The bench's clients send no token: authentication is measured by the tests, not here.
+    config.tokens.clear();
+    let server = crate::http::start(&config, engine, crate::events::EventBus::default(), crate::events::KioskHealth::default())?;
+    let addr = server.local_addr();
+    let start = Instant::now();
+    let deadline = start + opts.duration;
+    let threads: Vec<_> = (0..opts.clients)
+        .map(|id| {
+            let bodies = bodies.clone();
+            std::thread::spawn(move || {
+                let mut lat = Vec::new();
+                let mut answers: Vec<(u16, Option<String>, f64)> = Vec::new();
+                let mut failures = Vec::new();
+                let mut client = None;
+                let mut i = id;
+                while Instant::now() < deadline {
+                    let c = match client.take() {
+                        Some(c) => c,
+                        None => match crate::http::client::Client::connect(addr, Duration::from_secs(60)) {
+                            Ok(c) => c,
+                            Err(e) => {
+                                failures.push(format!("connect: {e}"));
+                                std::thread::sleep(Duration::from_millis(50));
+                                continue;
+                            }
+                        },
+                    };
+                    let mut c = c;
+                    let body = &bodies[i % bodies.len()];
+                    i += 1;
+                    let t = Instant::now();
+                    let r = c.request(
+                        "POST",
+                        "/v2/bench/ocr/passport",
+                        &[("Content-Type", "application/json")],
+                        Some(body),
+                    );
+                    let ms = ms(t);
+                    match r {
+                        Ok(resp) => {
+                            let code = resp.error_code();
+                            let retry = resp.status == 503;
+                            answers.push((resp.status, code, ms));
+                            lat.push(ms);
+                            if !c.closed() {
+                                client = Some(c);
+                            }
+                            if retry {
+                                let wait = Duration::from_secs(crate::http::RETRY_AFTER_S);
+                                let left = deadline.saturating_duration_since(Instant::now());
+                                std::thread::sleep(wait.min(left));
+                            }
+                        }
+                        Err(e) => failures.push(format!("request: {e}")),
+                    }
+                }
+                (answers, failures)
+            })
+        })
+        .collect();
+    let mut by_answer = std::collections::BTreeMap::new();
+    let (mut all, mut answered) = (Vec::new(), Vec::new());
+    let (mut errors, mut samples, mut requests, mut recognized) = (0u64, Vec::new(), 0u64, 0u64);
+    for t in threads {
+        let (answers, failures) = t.join().unwrap_or_else(|_| (Vec::new(), vec!["client thread panicked".into()]));
+        for (status, code, ms) in answers {
+            requests += 1;
+            all.push(ms);
+            let key = match &code {
+                Some(c) => format!("{status} {c}"),
+                None => status.to_string(),
+            };
+            if !expected_answer(status, code.as_deref()) {
+                errors += 1;
+                if samples.len() < 5 {
+                    samples.push(key.clone());
+                }
+            } else if status != 503 {
+                recognized += 1;
+                answered.push(ms);
+            }
+            *by_answer.entry(key).or_insert(0u64) += 1;
+        }
+        for f in failures {
+            errors += 1;
+            *by_answer.entry("transport error".to_owned()).or_insert(0u64) += 1;
+            if samples.len() < 5 {
+                samples.push(f);
+            }
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    server.shutdown()?;
+    Ok(HttpBenchReport {
+        clients: opts.clients,
+        seconds,
+        files: files.len(),
+        max_concurrent: config.max_concurrent,
+        queue_wait_ms: config.queue_wait_ms,
+        requests,
+        requests_per_s: requests as f64 / seconds,
+        recognized_per_s: recognized as f64 / seconds,
+        latency: Latency::of(all),
+        answered_latency: Latency::of(answered),
+        by_answer,
+        errors,
+        error_samples: samples,
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
+
+#[cfg(test)]
+mod http_bench_tests {
+    use super::*;
+
+    #[test]
+    fn percentiles() {
+        let l = Latency::of((1..=100).map(f64::from).collect());
+        assert_eq!((l.count, l.p50_ms, l.p99_ms, l.max_ms), (100, 50.0, 99.0, 100.0));
+        assert_eq!(Latency::of(Vec::new()).count, 0);
+    }
+
+    #[test]
+    fn answers_by_design() {
+        assert!(expected_answer(200, None));
+        assert!(expected_answer(400, Some("AIS.0105")));
+        assert!(expected_answer(503, Some("APIG.0308")));
+        assert!(!expected_answer(504, Some("APIG.0201")));
+        assert!(!expected_answer(400, Some("APIG.0301")));
+        assert!(!expected_answer(500, None));
+    }
+}

@@ -210,6 +210,10 @@ pub struct HttpConfig {
     /// Schemes `url` may use.
     pub url_schemes: Vec<String>,
     pub url_timeout_ms: u64,
+    /// Interval of the keep-alive comments on `GET /v1/events` (seconds).
+    pub sse_keepalive_s: u64,
+    /// Event-stream clients at once; one more gets the busy answer (503).
+    pub max_sse_clients: usize,
 }
 
 impl Default for HttpConfig {
@@ -225,7 +229,35 @@ impl Default for HttpConfig {
             url_hosts: Vec::new(),
             url_schemes: vec!["https".into()],
             url_timeout_ms: 5000,
+            sse_keepalive_s: 15,
+            max_sse_clients: 8,
         }
+    }
+}
+
+impl HttpConfig {
+    /// Checks the values that do not depend on the network (the loopback rule is checked when
+    /// the server starts: `passread::http::start`).
+    pub fn check(&self) -> Result<(), String> {
+        if self.max_concurrent == 0 {
+            return Err("http.max_concurrent must be positive".into());
+        }
+        if self.tokens.iter().any(|t| t.len() < 16) {
+            return Err("http.tokens: every token must be at least 16 characters".into());
+        }
+        if self.tokens.iter().any(|t| !t.bytes().all(|b| b.is_ascii_graphic())) {
+            return Err("http.tokens: tokens must be printable ASCII without spaces".into());
+        }
+        if self.request_timeout_ms == 0 || self.url_timeout_ms == 0 || self.sse_keepalive_s == 0 {
+            return Err("http.request_timeout_ms, http.url_timeout_ms and http.sse_keepalive_s must be positive".into());
+        }
+        if let Some(s) = self.url_schemes.iter().find(|s| !matches!(s.as_str(), "http" | "https")) {
+            return Err(format!("http.url_schemes: only \"http\" and \"https\" are supported, got {s:?}"));
+        }
+        if self.allow_url && (self.url_hosts.is_empty() || self.url_schemes.is_empty()) {
+            return Err("http.allow_url needs at least one entry in http.url_hosts and in http.url_schemes".into());
+        }
+        Ok(())
     }
 }
 
@@ -273,13 +305,7 @@ impl Config {
         if self.serial.enabled {
             self.serial.check()?;
         }
-        if self.http.max_concurrent == 0 {
-            return Err("http.max_concurrent must be positive".into());
-        }
-        if self.http.tokens.iter().any(|t| t.len() < 16) {
-            return Err("http.tokens: every token must be at least 16 characters".into());
-        }
-        Ok(())
+        self.http.check()
     }
 }
 
@@ -306,6 +332,10 @@ mod tests {
         assert!(Config::parse("[camera]\nbuffers = 40\n", Path::new("x")).is_err());
         assert!(Config::parse("[gates]\nmin_coverage = 2.0\n", Path::new("x")).is_err());
         assert!(Config::parse("[http]\ntokens = [\"short\"]\n", Path::new("x")).is_err());
+        assert!(Config::parse("[http]\nallow_url = true\n", Path::new("x")).is_err());
+        assert!(Config::parse("[http]\nurl_schemes = [\"ftp\"]\n", Path::new("x")).is_err());
+        let c = Config::parse("[http]\nallow_url = true\nurl_hosts = [\"img.example\"]\n", Path::new("x")).unwrap();
+        assert_eq!(c.http.url_schemes, ["https"]);
         let c = Config::parse("[serial]\nenabled = true\nport = \"/dev/ttyUSB0\"\nbaud = 9600\n", Path::new("x")).unwrap();
         assert_eq!(c.serial.baud, 9600);
         assert_eq!(c.serial.max_retries, 5);
@@ -316,8 +346,8 @@ mod tests {
     #[test]
     fn board_example_config_parses() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("board/passread.toml");
-        if path.exists() {
-            Config::load(&path).unwrap();
-        }
+        let c = Config::load(&path).unwrap();
+        assert!(c.serial.enabled && c.gpio.enabled, "the example switches serial and GPIO on");
+        assert_eq!(c.gates, GateConfig::default(), "the example shows the default gates");
     }
 }

@@ -179,3 +179,139 @@ mod tests {
         }
     }
 }
+
+impl KioskEvent {
+    /// The event's name (`reading`, `status`): the `event` tag of its JSON and the SSE `event:` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            KioskEvent::Reading(_) => "reading",
+            KioskEvent::Status { .. } => "status",
+        }
+    }
+}
+
+impl CameraState {
+    pub const ALL: [CameraState; 4] =
+        [CameraState::Absent, CameraState::Streaming, CameraState::Reconnecting, CameraState::Finished];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CameraState::Absent => "absent",
+            CameraState::Streaming => "streaming",
+            CameraState::Reconnecting => "reconnecting",
+            CameraState::Finished => "finished",
+        }
+    }
+}
+
+impl LinkState {
+    pub const ALL: [LinkState; 4] = [LinkState::Disabled, LinkState::Up, LinkState::Unresponsive, LinkState::Down];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkState::Disabled => "disabled",
+            LinkState::Up => "up",
+            LinkState::Unresponsive => "unresponsive",
+            LinkState::Down => "down",
+        }
+    }
+}
+
+impl HealthSnapshot {
+    /// Healthy: the camera is not being re-opened and the gate controller's link is not down or
+    /// unresponsive (`/healthz` answers 503 otherwise).
+    pub fn is_healthy(&self) -> bool {
+        self.camera != CameraState::Reconnecting && !matches!(self.serial, LinkState::Down | LinkState::Unresponsive)
+    }
+}
+
+/// The kiosk's event publisher: clone it freely, [`publish`](EventBus::publish) from any thread
+/// (synchronous code included). Backed by a bounded `tokio::sync::broadcast` channel: publishing
+/// never blocks and never waits for subscribers; a subscriber that falls more than the capacity
+/// behind skips the oldest events (the SSE stream tells its client how many).
+#[derive(Clone, Debug)]
+pub struct EventBus {
+    tx: tokio::sync::broadcast::Sender<Arc<KioskEvent>>,
+    published: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl EventBus {
+    /// Events a subscriber may fall behind before it skips.
+    pub const DEFAULT_CAPACITY: usize = 256;
+
+    /// A bus keeping at most `capacity` (at least 1) undelivered events per subscriber.
+    pub fn new(capacity: usize) -> Self {
+        let (tx, _) = tokio::sync::broadcast::channel(capacity.max(1));
+        EventBus { tx, published: Arc::default() }
+    }
+
+    /// Publishes an event to every current subscriber; returns how many there were. Never blocks.
+    pub fn publish(&self, event: KioskEvent) -> usize {
+        self.published.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // An error only means there is no subscriber right now: the event is dropped.
+        self.tx.send(Arc::new(event)).unwrap_or(0)
+    }
+
+    /// A new subscription, receiving the events published from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<KioskEvent>> {
+        self.tx.subscribe()
+    }
+
+    /// Current subscribers.
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
+    /// Events published since the bus was created.
+    pub fn published(&self) -> u64 {
+        self.published.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus::new(EventBus::DEFAULT_CAPACITY)
+    }
+}
+
+#[cfg(test)]
+mod bus_tests {
+    use super::*;
+
+    #[test]
+    fn publish_without_subscribers_does_not_block_or_fail() {
+        let bus = EventBus::new(2);
+        for i in 0..10 {
+            assert_eq!(bus.publish(KioskEvent::Status { state: GuidanceState::Reading, frame: i }), 0);
+        }
+        assert_eq!(bus.published(), 10);
+    }
+
+    #[test]
+    fn slow_subscriber_lags_and_skips() {
+        let bus = EventBus::new(2);
+        let mut rx = bus.subscribe();
+        assert_eq!(bus.subscribers(), 1);
+        for i in 0..5 {
+            assert_eq!(bus.publish(KioskEvent::Status { state: GuidanceState::Reading, frame: i }), 1);
+        }
+        assert!(matches!(rx.try_recv(), Err(tokio::sync::broadcast::error::TryRecvError::Lagged(3))));
+        let e = rx.try_recv().unwrap();
+        assert_eq!(*e, KioskEvent::Status { state: GuidanceState::Reading, frame: 3 });
+        assert_eq!(e.name(), "status");
+    }
+
+    #[test]
+    fn state_names_match_serde_for_camera_and_link() {
+        for s in CameraState::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for s in LinkState::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        let mut h = HealthSnapshot::default();
+        assert!(h.is_healthy());
+        h.serial = LinkState::Down;
+        assert!(!h.is_healthy());
+    }
+}

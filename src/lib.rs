@@ -18,6 +18,7 @@ pub mod eval;
 pub mod fuse;
 pub mod gate;
 pub mod events;
+pub mod http;
 pub mod input;
 pub mod kiosk;
 pub mod locate;
@@ -27,6 +28,7 @@ pub mod prepare;
 pub mod recognize;
 pub mod rectify;
 pub mod result;
+pub mod service;
 
 pub use error::{ApiErrorCode, Error};
 pub use pipeline::{Engine, Mode};

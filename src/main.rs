@@ -100,6 +100,18 @@ enum Command {
         #[arg(long)]
         trace: bool,
     },
+    /// The kiosk service: camera → gates → reading → serial, GPIO and (if enabled) HTTP, until
+    /// SIGTERM. Under systemd it sends READY and WATCHDOG notifications.
+    Run {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Frame source instead of the config's camera: v4l2:/dev/videoN or replay:DIR.
+        #[arg(long, value_name = "SOURCE")]
+        source: Option<cmd::kiosk::SourceArg>,
+        /// Also print every event as a JSON line on stdout (readings carry personal data).
+        #[arg(long)]
+        print: bool,
+    },
     /// Record camera frames into a replayable sequence (manifest.json + frames).
     Record {
         /// The camera (default: the config's camera.device).
@@ -115,6 +127,43 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Serve the local HTTP API (a drop-in for the cloud Passport API) until SIGINT/SIGTERM.
+    Serve {
+        /// Config file (TOML; its [http] section). Default: /etc/passread/passread.toml if it exists.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Address to listen on (overrides http.listen; default 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<std::net::SocketAddr>,
+        /// Accepted X-Auth-Token (repeatable; added to http.tokens). Required off loopback.
+        #[arg(long, value_name = "TOKEN")]
+        token: Vec<String>,
+    },
+    /// Load-test the HTTP API in-process on loopback: concurrent keep-alive clients posting images.
+    #[command(name = "bench-http")]
+    BenchHttp {
+        /// Seconds to run.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// Config file whose [http] section is used (listen is always 127.0.0.1:0).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Override http.max_concurrent.
+        #[arg(long, value_name = "N")]
+        max_concurrent: Option<usize>,
+        /// Override http.queue_wait_ms.
+        #[arg(long, value_name = "MS")]
+        queue_wait_ms: Option<u64>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Images sent round-robin (PNG, JPEG, BMP, TIFF).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Parse a machine-readable zone given as text: prints the API result and every check digit.
     #[command(name = "parse-mrz")]
     ParseMrz {
@@ -126,17 +175,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let level = match cli.verbose {
-        0 => log::LevelFilter::Warn,
-        1 => log::LevelFilter::Debug,
-        _ => log::LevelFilter::Trace,
-    };
-    env_logger::Builder::new().filter_level(level).parse_env("PASSREAD_LOG").init();
+    passread::service::init_logging(cli.verbose);
     match cli.command {
         Command::Recognize { country_code, out_dir, files } => recognize(country_code.into(), out_dir.as_deref(), &files),
         Command::ParseMrz { lines } => parse_mrz(lines),
         Command::Eval { dir, json, failures, limit } => eval(&dir, json, failures, limit),
         Command::Bench { runs, json, sequence, files } => bench(runs, json, &files, &sequence),
+        Command::Serve { config, listen, token } => serve(config.as_deref(), listen, token),
+        Command::BenchHttp { seconds, clients, config, max_concurrent, queue_wait_ms, json, files } => {
+            bench_http(seconds, clients, config.as_deref(), max_concurrent, queue_wait_ms, json, &files)
+        }
+        Command::Run { config, source, print } => cmd::kiosk::run(config.as_deref(), source, print),
         Command::Replay { dir, config, realtime, trace } => cmd::kiosk::replay(&dir, config.as_deref(), realtime, trace),
         Command::Record { device, source, frames, out, config } => {
             let source = match (source, device) {
@@ -299,4 +348,84 @@ fn bench(runs: usize, json: bool, files: &[PathBuf], sequences: &[PathBuf]) -> E
         println!("peak RSS {:.1} MiB", peak.unwrap_or(f64::NAN));
     }
     ExitCode::SUCCESS
+}
+
+fn serve(config: Option<&Path>, listen: Option<std::net::SocketAddr>, tokens: Vec<String>) -> ExitCode {
+    let mut config = match passread::config::Config::load_or_default(config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("passread: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(l) = listen {
+        config.http.listen = l;
+    }
+    config.http.tokens.extend(tokens);
+    let engine = match Engine::new() {
+        Ok(e) => std::sync::Arc::new(e),
+        Err(e) => {
+            eprintln!("passread: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let health = passread::events::KioskHealth::default();
+    let handle = match passread::http::start(&config.http, engine, passread::events::EventBus::default(), health) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("passread: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    eprintln!("passread: serving the Passport API on http://{}/v2/{{project_id}}/ocr/passport", handle.local_addr());
+    match handle.wait_for_signal() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("passread: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn bench_http(
+    seconds: u64,
+    clients: usize,
+    config: Option<&Path>,
+    max_concurrent: Option<usize>,
+    queue_wait_ms: Option<u64>,
+    json: bool,
+    files: &[PathBuf],
+) -> ExitCode {
+    let mut config = match passread::config::Config::load_or_default(config) {
+        Ok(c) => c.http,
+        Err(e) => {
+            eprintln!("passread: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    config.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    if let Some(n) = max_concurrent {
+        config.max_concurrent = n;
+    }
+    if let Some(ms) = queue_wait_ms {
+        config.queue_wait_ms = ms;
+    }
+    let opts = passread::bench::HttpBenchOptions {
+        duration: std::time::Duration::from_secs(seconds.max(1)),
+        clients: clients.max(1),
+    };
+    match passread::bench::bench_http(&config, files, &opts) {
+        Ok(report) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            } else {
+                println!("{}", report.text());
+            }
+            if report.errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("passread: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -8,7 +8,7 @@ use passread::capture::replay::{Pace, ReplaySource};
 use passread::capture::v4l2::V4l2Source;
 use passread::capture::FrameSource;
 use passread::config::Config;
-use passread::events::KioskHealth;
+use passread::events::{KioskEvent, KioskHealth};
 use passread::kiosk::{self, Hooks, JsonLines, Kiosk, Sink};
 use passread::Engine;
 
@@ -143,4 +143,154 @@ pub fn record(source: SourceArg, config: Option<&Path>, frames: usize, out: &Pat
         }
         Err(e) => fail(e),
     }
+}
+
+/// Readings held back while the serial link's queue is full, in order (beyond the link's own
+/// fixed queue); a bound so a dead link cannot grow memory without limit.
+pub const SERIAL_BACKLOG: usize = 64;
+
+/// Sends events to the gate controller's serial link. A reading the link cannot take (its queue
+/// is full while the controller is away) waits here and is offered again, in order.
+struct SerialSink {
+    link: passread::emit::SerialLink,
+    backlog: std::collections::VecDeque<KioskEvent>,
+}
+
+impl SerialSink {
+    fn drain(&mut self) {
+        while let Some(e) = self.backlog.front() {
+            match self.link.send(e) {
+                Ok(()) => {
+                    self.backlog.pop_front();
+                }
+                Err(passread::emit::SendError::QueueFull) => return,
+                Err(err) => {
+                    log::error!("serial: reading dropped: {err}");
+                    self.backlog.pop_front();
+                }
+            }
+        }
+    }
+}
+
+impl Sink for SerialSink {
+    fn publish(&mut self, event: &KioskEvent) {
+        self.drain();
+        let is_reading = matches!(event, KioskEvent::Reading(_));
+        if is_reading && !self.backlog.is_empty() {
+            if self.backlog.len() < SERIAL_BACKLOG {
+                self.backlog.push_back(event.clone());
+            } else {
+                log::error!("serial: the gate controller has not taken {} readings; this one is dropped", SERIAL_BACKLOG);
+            }
+            return;
+        }
+        match self.link.send(event) {
+            Ok(()) => {}
+            Err(passread::emit::SendError::QueueFull) if is_reading => {
+                log::warn!("serial: link queue full ({:?}); holding the reading", self.link.state());
+                self.backlog.push_back(event.clone());
+            }
+            Err(e) => log::warn!("serial: {e}"),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.drain();
+    }
+
+    fn finish(&mut self, deadline: std::time::Duration) {
+        let end = std::time::Instant::now() + deadline;
+        while !self.backlog.is_empty() && std::time::Instant::now() < end {
+            self.drain();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let left = end.saturating_duration_since(std::time::Instant::now());
+        if !self.link.flush(left) || !self.backlog.is_empty() {
+            log::warn!("serial: {} readings not acknowledged at shutdown", self.link.queued() + self.backlog.len());
+        }
+    }
+}
+
+/// Publishes events to the HTTP API's event stream.
+struct BusSink(passread::events::EventBus);
+
+impl Sink for BusSink {
+    fn publish(&mut self, event: &KioskEvent) {
+        self.0.publish(event.clone());
+    }
+}
+
+/// `passread run`: the kiosk service.
+pub fn run(config_path: Option<&Path>, source: Option<SourceArg>, print: bool) -> ExitCode {
+    use passread::service::{Notifier, Shutdown};
+    let shutdown = match Shutdown::install() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let notifier = Notifier::from_env();
+    let config = match Config::load_or_default(config_path) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let engine = match Engine::new() {
+        Ok(e) => Arc::new(e),
+        Err(e) => return fail(e),
+    };
+    let health = KioskHealth::default();
+    let mut source: Box<dyn FrameSource> = match source {
+        None => Box::new(V4l2Source::new(config.camera.clone())),
+        Some(SourceArg::V4l2(device)) => Box::new(V4l2Source::new(passread::config::CameraConfig { device, ..config.camera.clone() })),
+        Some(SourceArg::Replay(dir)) => match ReplaySource::open(&dir, Pace::Realtime) {
+            Ok(s) => Box::new(s),
+            Err(e) => return fail(e),
+        },
+    };
+    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    if print {
+        sinks.push(Box::new(JsonLines(std::io::stdout())));
+    }
+    match passread::emit::gpio::Indicators::from_config(&config.gpio) {
+        Ok(ind) => sinks.push(Box::new(kiosk::GpioSink(ind))),
+        Err(e) => return fail(e),
+    }
+    if config.serial.enabled {
+        match passread::emit::SerialLink::spawn(&config.serial, health.clone()) {
+            Ok(link) => sinks.push(Box::new(SerialSink { link, backlog: Default::default() })),
+            Err(e) => return fail(e),
+        }
+    }
+    let http = if config.http.enabled {
+        let bus = passread::events::EventBus::default();
+        match passread::http::start(&config.http, engine.clone(), bus.clone(), health.clone()) {
+            Ok(h) => {
+                log::info!("HTTP API on http://{}", h.local_addr());
+                sinks.push(Box::new(BusSink(bus)));
+                Some(h)
+            }
+            Err(e) => return fail(e),
+        }
+    } else {
+        None
+    };
+    log::info!("passread run: {}", source.describe());
+    let _ = notifier.ready();
+    let _ = notifier.status("running");
+    let mut kiosk = Kiosk::new(engine, &config, health.clone());
+    let stop = || shutdown.requested();
+    let mut alive = || {
+        let _ = notifier.watchdog_tick();
+    };
+    let summary = kiosk::run(source.as_mut(), &mut kiosk, &mut sinks, Hooks { stop: &stop, alive: &mut alive });
+    let _ = notifier.stopping();
+    log::info!("stopping after {} frames, {} readings", summary.frames, summary.readings);
+    for s in sinks.iter_mut() {
+        s.finish(passread::service::STOP_FLUSH_BOUND);
+    }
+    if let Some(h) = http {
+        if let Err(e) = h.shutdown() {
+            log::warn!("{e}");
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -106,7 +106,7 @@ impl ErrorBody {
 
 impl From<&Error> for ErrorBody {
     fn from(e: &Error) -> Self {
-        ErrorBody::new(e.api_code())
+        ErrorBody { error_code: e.api_code().code().to_owned(), error_msg: e.public_message() }
     }
 }
 
