@@ -186,8 +186,10 @@ pub fn run(source: &mut dyn FrameSource, kiosk: &mut Kiosk, sinks: &mut [Box<dyn
             }
             Err(e) => {
                 summary.camera_errors += 1;
-                if camera_ok {
-                    log::warn!("{e}; re-opening");
+                // The first failure after frames flowed (or at start) is a warning; the retries
+                // that follow, about one a second, are debug detail.
+                if camera_ok || summary.camera_errors == 1 {
+                    log::warn!("{e}; retrying");
                 } else {
                     log::debug!("{e}");
                 }

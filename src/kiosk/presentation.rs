@@ -200,6 +200,10 @@ mod tests {
         assert!(r[0].1.checks_ok && !r[0].1.best_effort);
         assert_eq!(r[0].1.presentation, 1);
         assert_eq!(r[0].1.result["passport_number"], "L898902C3");
+        // The API's field order is kept in the event.
+        let keys: Vec<&str> = r[0].1.result.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.first(), Some(&"country_code"));
+        assert_eq!(&keys[keys.len() - 2..], ["extra_info", "confidence"]);
         assert_eq!(statuses(&ev), [NoDocument, HoldStill, Done, NoDocument]);
         assert!(!p.wants_recognition(READ) || p.current.is_none());
     }
