@@ -329,13 +329,15 @@ fn queued_request_waits_for_a_slot() {
 
 #[test]
 fn request_timeout_answers_504() {
-    let (h, entered, release) = gated_server(HttpConfig { request_timeout_ms: 300, ..config() });
+    // The model blocks until released, so the request can only end by its time limit; the limit
+    // leaves room for decoding first even on a slow (emulated) CPU.
+    let (h, entered, release) = gated_server(HttpConfig { request_timeout_ms: 3000, ..config() });
     let body = json!({ "image": b64(&fixture("still_000.jpg")) }).to_string();
     let t = Instant::now();
     let r = post(&h, &[("Content-Type", "application/json")], body.as_bytes());
     assert_error(&r, 504, "APIG.0201");
-    assert!(t.elapsed() < Duration::from_secs(10));
-    assert!(entered.try_recv().is_ok());
+    assert!(t.elapsed() < Duration::from_secs(20));
+    assert!(entered.try_recv().is_ok(), "the time limit ended a running recognition");
     release_all(&release);
     h.shutdown().unwrap();
 }
@@ -501,8 +503,12 @@ fn serve_command_runs_until_sigterm_and_refuses_open_listen() {
 
     let mut child = Command::new(exe).args(["serve", "--listen", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    // Other log lines may come first (e.g. tract's CPU feature probe under qemu).
     let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
+    while !line.contains("http://") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "serve exited without its address line");
+    }
     let addr: SocketAddr = line
         .split("http://")
         .nth(1)
