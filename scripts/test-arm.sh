@@ -57,7 +57,13 @@ run_tests() { # $1 = target, $2 = binfmt name, $3 = sysroot
         done
     fi
     timed "$target: build tests" cargo test --locked --target "$target" --no-run
-    timed "$target: run tests under ${2}" cargo test --locked --target "$target" "${skip[@]}"
+    # qemu-user does not emulate the termios2 ioctls (TCGETS2/TCSETS2, ENOSYS) that serialport
+    # uses to set the baud rate, so the serial link cannot open its pty under emulation; those
+    # tests run natively (scripts/test.sh) and on the Pi itself.
+    timed "$target: run tests under ${2}" cargo test --locked --target "$target" "${skip[@]}" -- \
+        --skip every_reading_arrives_once_in_order_through_a_flaky_controller \
+        --skip garbage_from_the_controller_does_not_break_the_link \
+        --skip link_comes_up_when_the_port_appears
     unset QEMU_LD_PREFIX
 }
 
