@@ -522,3 +522,39 @@ fn serve_command_runs_until_sigterm_and_refuses_open_listen() {
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0));
 }
+
+/// The kiosk runtime's events, replayed from a recorded sequence, reach an event-stream client:
+/// the reading the check-in screen would show, with the API result inside.
+#[test]
+fn event_stream_delivers_a_replayed_reading() {
+    use passread::capture::replay::{Pace, ReplaySource};
+    use passread::capture::FrameSource;
+    let bus = EventBus::default();
+    let engine = engine();
+    let h = start(&config(), engine.clone(), bus.clone(), KioskHealth::default()).unwrap();
+    let mut c = client(&h);
+    c.send_raw(b"GET /v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    assert_eq!(c.read_head().unwrap().0, 200);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while bus.subscribers() == 0 {
+        assert!(Instant::now() < deadline, "the stream never subscribed");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sequences/td3_mjpeg_1280x720");
+    let mut source = ReplaySource::open(&dir, Pace::Fast).unwrap();
+    let mut kiosk = passread::kiosk::Kiosk::new(engine, &passread::config::Config::default(), KioskHealth::default());
+    while let Some(frame) = source.next_frame().unwrap() {
+        for e in kiosk.process(&frame).unwrap().events {
+            bus.publish(e);
+        }
+    }
+    let text = read_sse_until(&mut c, |t| t.contains("event: reading") && t.split("event: reading").nth(1).is_some_and(|r| r.contains("\n\n")));
+    let after = text.split("event: reading").nth(1).unwrap();
+    let data = after.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+    let v: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(v["event"], "reading");
+    assert_eq!(v["result"]["passport_number"], "CRW6607JZ");
+    assert_eq!(v["checks_ok"], true);
+    assert!(text.contains("event: status"), "status events came first: {text:?}");
+    h.shutdown().unwrap();
+}
