@@ -177,10 +177,7 @@ pub fn bench_sequence(engine: std::sync::Arc<Engine>, dir: &Path, runs: usize) -
         while let Some(frame) = source.next_frame().map_err(|e| e.to_string())? {
             n += 1;
             let out = kiosk.process(&frame).map_err(|e| e.to_string())?;
-            if out.index == 0 {
-                let l = frame.to_luma().map_err(|e| e.to_string())?;
-                (w, h) = l.dimensions();
-            }
+            (w, h) = out.size;
             luma.push(out.times.luma_us as f64 / 1000.0);
             prep.push(out.times.prepare_us as f64 / 1000.0);
             gate.push(out.times.gate_us as f64 / 1000.0);

@@ -131,36 +131,30 @@ pub fn measure(small: &GrayImage, grid: &GrayImage, grid_factor: u32, motion: Op
         let centre = (v[5] - v[4]).abs();
         (hi - lo >= EDGE && centre == max_step).then(|| centre as f32 / (hi - lo) as f32)
     };
-    let (mut sum_x, mut n_x, mut sum_y, mut n_y) = (0f64, 0u32, 0f64, 0u32);
-    let mut v = [0i32; 9];
-    for y in (4..h.saturating_sub(4)).step_by(4) {
-        for x in 4..w.saturating_sub(4) {
-            if !on_page(x, y) {
-                continue;
-            }
-            for (k, o) in v.iter_mut().enumerate() {
-                *o = i32::from(raw[y * w + x + k - 4]);
-            }
-            if let Some(s) = steep(&v) {
-                sum_x += f64::from(s);
-                n_x += 1;
-            }
-        }
-    }
-    for x in (4..w.saturating_sub(4)).step_by(4) {
-        for y in 4..h.saturating_sub(4) {
-            if !on_page(x, y) {
-                continue;
-            }
-            for (k, o) in v.iter_mut().enumerate() {
-                *o = i32::from(raw[(y + k - 4) * w + x]);
-            }
-            if let Some(s) = steep(&v) {
-                sum_y += f64::from(s);
-                n_y += 1;
+    // One scan per direction: `along` steps along the line of 9 samples, `across` between lines.
+    let scan = |horizontal: bool| -> f32 {
+        let (along, across) = if horizontal { (w, h) } else { (h, w) };
+        let at = |a: usize, c: usize| if horizontal { (a, c) } else { (c, a) };
+        let (mut sum, mut n) = (0f64, 0u32);
+        let mut v = [0i32; 9];
+        for c in (4..across.saturating_sub(4)).step_by(4) {
+            for a in 4..along.saturating_sub(4) {
+                let (x, y) = at(a, c);
+                if !on_page(x, y) {
+                    continue;
+                }
+                for (k, o) in v.iter_mut().enumerate() {
+                    let (xk, yk) = at(a + k - 4, c);
+                    *o = i32::from(raw[yk * w + xk]);
+                }
+                if let Some(s) = steep(&v) {
+                    sum += f64::from(s);
+                    n += 1;
+                }
             }
         }
-    }
+        if n < 16 { 0.0 } else { (sum / f64::from(n)) as f32 }
+    };
     let (mut saturated, mut page_px) = (0u64, 0u64);
     for y in (0..h).step_by(2) {
         for x in (0..w).step_by(2) {
@@ -172,9 +166,8 @@ pub fn measure(small: &GrayImage, grid: &GrayImage, grid_factor: u32, motion: Op
             }
         }
     }
-    let mean = |s: f64, n: u32| if n < 16 { 0.0 } else { (s / f64::from(n)) as f32 };
     // Motion blurs one direction: the blurrier direction decides.
-    let sharpness = mean(sum_x, n_x).min(mean(sum_y, n_y));
+    let sharpness = scan(true).min(scan(false));
     let glare = if page_px == 0 { 0.0 } else { saturated as f32 / page_px as f32 };
     Measures { brightness, contrast, coverage, sharpness, glare, motion }
 }

@@ -16,7 +16,7 @@ fn bad(message: impl Into<String>) -> CaptureError {
 }
 
 fn check_size(len: usize, stride: u32, row_bytes: u32, height: u32) -> Result<(), CaptureError> {
-    if width_ok(row_bytes) && stride >= row_bytes && height > 0 {
+    if row_bytes > 0 && stride >= row_bytes && height > 0 {
         let need = stride as usize * (height as usize - 1) + row_bytes as usize;
         if len >= need {
             return Ok(());
@@ -24,10 +24,6 @@ fn check_size(len: usize, stride: u32, row_bytes: u32, height: u32) -> Result<()
         return Err(bad(format!("{len} bytes, need {need} for {height} rows of stride {stride}")));
     }
     Err(bad(format!("bad geometry: row {row_bytes} bytes, stride {stride}, height {height}")))
-}
-
-fn width_ok(row_bytes: u32) -> bool {
-    row_bytes > 0
 }
 
 /// The Y samples of a YUYV (Y0 U Y1 V) frame.
@@ -124,12 +120,9 @@ fn with_avi1_marker(jpeg: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture_sequence;
     use super::*;
-    use std::path::PathBuf;
 
-    fn seq(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sequences").join(name)
-    }
 
     #[test]
     fn yuyv_takes_every_other_byte_and_honours_stride() {
@@ -154,7 +147,7 @@ mod tests {
     /// frame's Y plane is the truth; here: plausible statistics and exact dimensions).
     #[test]
     fn recorded_yuyv_frame_converts() {
-        let dir = seq("upside_down_yuyv_640x480");
+        let dir = fixture_sequence("upside_down_yuyv_640x480");
         let data = std::fs::read(dir.join("frame_008.yuyv")).unwrap();
         assert_eq!(data.len(), 640 * 480 * 2);
         let g = yuyv_to_luma(&data, 640, 480, 1280).unwrap();
@@ -172,7 +165,7 @@ mod tests {
     /// MJPEG luma equals the luma of a full decode (to within JPEG rounding).
     #[test]
     fn recorded_mjpeg_frame_matches_full_decode() {
-        let data = std::fs::read(seq("td3_mjpeg_1280x720").join("frame_008.jpg")).unwrap();
+        let data = std::fs::read(fixture_sequence("td3_mjpeg_1280x720").join("frame_008.jpg")).unwrap();
         let g = mjpeg_to_luma(&data).unwrap();
         let full = image::load_from_memory(&data).unwrap().to_luma8();
         assert_eq!(g.dimensions(), full.dimensions());
@@ -187,7 +180,7 @@ mod tests {
     /// same pixels, because the fixture was encoded with the standard tables.
     #[test]
     fn mjpeg_without_huffman_tables_decodes() {
-        let data = std::fs::read(seq("td3_mjpeg_1280x720").join("frame_008.jpg")).unwrap();
+        let data = std::fs::read(fixture_sequence("td3_mjpeg_1280x720").join("frame_008.jpg")).unwrap();
         assert!(!needs_default_tables(&data));
         let mut stripped = data[..2].to_vec();
         let mut rest_from = 2;
@@ -215,7 +208,7 @@ mod tests {
         assert!(mjpeg_to_luma(&[]).is_err());
         assert!(mjpeg_to_luma(&[0xFF, 0xD8, 0xFF]).is_err());
         assert!(mjpeg_to_luma(b"not a jpeg at all").is_err());
-        let data = std::fs::read(seq("td3_mjpeg_1280x720").join("frame_008.jpg")).unwrap();
+        let data = std::fs::read(fixture_sequence("td3_mjpeg_1280x720").join("frame_008.jpg")).unwrap();
         let _ = mjpeg_to_luma(&data[..data.len() / 2]); // truncated: no panic
     }
 }

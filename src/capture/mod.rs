@@ -76,16 +76,19 @@ pub struct Frame {
 impl Frame {
     /// The frame as full-resolution luma.
     pub fn to_luma(&self) -> Result<GrayImage, CaptureError> {
-        match self.format {
+        let luma = match self.format {
             PixelFormat::Yuyv => convert::yuyv_to_luma(&self.data, self.width, self.height, self.stride),
             PixelFormat::Grey => convert::grey_to_luma(&self.data, self.width, self.height, self.stride),
             PixelFormat::Mjpg => convert::mjpeg_to_luma(&self.data),
-            PixelFormat::File => {
-                let decoded = crate::input::decode(&self.data)
-                    .map_err(|e| CaptureError::BadFrame { index: self.index, message: e.to_string() })?;
-                Ok(decoded.image.to_luma8())
-            }
-        }
+            PixelFormat::File => crate::input::decode(&self.data)
+                .map(|d| d.image.to_luma8())
+                .map_err(|e| CaptureError::BadFrame { index: 0, message: e.to_string() }),
+        };
+        // The converters know bytes, not frames: the frame's index goes on here.
+        luma.map_err(|e| match e {
+            CaptureError::BadFrame { message, .. } => CaptureError::BadFrame { index: self.index, message },
+            other => other,
+        })
     }
 }
 
@@ -98,6 +101,12 @@ pub trait FrameSource: Send {
 
     /// What the source is, for logs and the health endpoint.
     fn describe(&self) -> String;
+}
+
+/// A recorded sequence under `tests/fixtures/sequences`, for tests.
+#[cfg(test)]
+pub(crate) fn fixture_sequence(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sequences").join(name)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -80,11 +80,10 @@ pub fn record(source: &mut dyn FrameSource, frames: usize, out: &Path, fps: u32)
 mod tests {
     use super::super::replay::{Pace, ReplaySource};
     use super::*;
-    use std::path::PathBuf;
 
     #[test]
     fn recording_a_replay_reproduces_it() {
-        let src_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sequences/upside_down_yuyv_640x480");
+        let src_dir = super::super::fixture_sequence("upside_down_yuyv_640x480");
         let out = std::env::temp_dir().join(format!("passread-record-{}", std::process::id()));
         let mut src = ReplaySource::open(&src_dir, Pace::Fast).unwrap();
         assert_eq!(record(&mut src, 5, &out, 15).unwrap(), 5);

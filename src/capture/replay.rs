@@ -144,15 +144,13 @@ impl FrameSource for ReplaySource {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture_sequence;
     use super::*;
 
-    fn seq(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sequences").join(name)
-    }
 
     #[test]
     fn recorded_sequence_replays_every_frame_in_order() {
-        let mut src = ReplaySource::open(&seq("upside_down_yuyv_640x480"), Pace::Fast).unwrap();
+        let mut src = ReplaySource::open(&fixture_sequence("upside_down_yuyv_640x480"), Pace::Fast).unwrap();
         let n = src.len();
         assert!(n > 10);
         let mut last = None;
@@ -173,7 +171,7 @@ mod tests {
 
     #[test]
     fn realtime_pacing_follows_the_recorded_times() {
-        let mut src = ReplaySource::open(&seq("td3_mjpeg_1280x720"), Pace::Realtime).unwrap();
+        let mut src = ReplaySource::open(&fixture_sequence("td3_mjpeg_1280x720"), Pace::Realtime).unwrap();
         let t0 = Instant::now();
         for _ in 0..4 {
             src.next_frame().unwrap().unwrap();

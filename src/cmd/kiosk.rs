@@ -32,6 +32,26 @@ impl std::str::FromStr for SourceArg {
     }
 }
 
+/// The frame source `--source` names, else the config's camera; `open_now` opens a camera at
+/// once (an error if it is missing) instead of on the first frame.
+fn open_source(
+    arg: Option<SourceArg>,
+    camera: &passread::config::CameraConfig,
+    pace: Pace,
+    open_now: bool,
+) -> Result<Box<dyn FrameSource>, passread::capture::CaptureError> {
+    let device = match arg {
+        Some(SourceArg::Replay(dir)) => return Ok(Box::new(ReplaySource::open(&dir, pace)?)),
+        Some(SourceArg::V4l2(device)) => device,
+        None => camera.device.clone(),
+    };
+    let mut s = V4l2Source::new(passread::config::CameraConfig { device, ..camera.clone() });
+    if open_now {
+        s.open_now()?;
+    }
+    Ok(Box::new(s))
+}
+
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("passread: {message}");
     ExitCode::from(2)
@@ -123,18 +143,10 @@ pub fn record(source: SourceArg, config: Option<&Path>, frames: usize, out: &Pat
         Err(e) => return fail(e),
     };
     let fps = config.camera.fps;
-    let mut src: Box<dyn FrameSource> = match source {
-        SourceArg::V4l2(device) => {
-            let mut s = V4l2Source::new(passread::config::CameraConfig { device, ..config.camera });
-            if let Err(e) = s.open_now() {
-                return fail(e);
-            }
-            Box::new(s)
-        }
-        SourceArg::Replay(dir) => match ReplaySource::open(&dir, Pace::Fast) {
-            Ok(s) => Box::new(s),
-            Err(e) => return fail(e),
-        },
+    // A camera is opened now, so a wrong device is reported before anything is recorded.
+    let mut src = match open_source(Some(source), &config.camera, Pace::Fast, true) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
     };
     match passread::capture::record::record(src.as_mut(), frames, out, fps) {
         Ok(n) => {
@@ -238,13 +250,10 @@ pub fn run(config_path: Option<&Path>, source: Option<SourceArg>, print: bool) -
         Err(e) => return fail(e),
     };
     let health = KioskHealth::default();
-    let mut source: Box<dyn FrameSource> = match source {
-        None => Box::new(V4l2Source::new(config.camera.clone())),
-        Some(SourceArg::V4l2(device)) => Box::new(V4l2Source::new(passread::config::CameraConfig { device, ..config.camera.clone() })),
-        Some(SourceArg::Replay(dir)) => match ReplaySource::open(&dir, Pace::Realtime) {
-            Ok(s) => Box::new(s),
-            Err(e) => return fail(e),
-        },
+    // The service waits for a camera that is not there yet instead of failing.
+    let mut source = match open_source(source, &config.camera, Pace::Realtime, false) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
     };
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     if print {

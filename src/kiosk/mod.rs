@@ -38,6 +38,8 @@ pub struct FrameTimes {
 #[derive(Debug)]
 pub struct FrameOutcome {
     pub index: u64,
+    /// The frame's size in pixels.
+    pub size: (u32, u32),
     pub verdict: Verdict,
     /// The frame was recognized (it passed the gates during an unread presentation).
     pub recognized: bool,
@@ -77,10 +79,7 @@ impl Kiosk {
     /// One frame from the source.
     pub fn process(&mut self, frame: &Frame) -> Result<FrameOutcome, CaptureError> {
         let t = Instant::now();
-        let luma = frame.to_luma().map_err(|e| match e {
-            CaptureError::BadFrame { message, .. } => CaptureError::BadFrame { index: frame.index, message },
-            other => other,
-        })?;
+        let luma = frame.to_luma()?;
         let luma_us = us(t);
         let mut out = self.process_luma(frame.index, frame.t_ms, luma);
         out.times.luma_us = luma_us;
@@ -90,6 +89,7 @@ impl Kiosk {
     /// One frame already in luma.
     pub fn process_luma(&mut self, index: u64, t_ms: u64, luma: image::GrayImage) -> FrameOutcome {
         let mut times = FrameTimes::default();
+        let size = luma.dimensions();
         let t = Instant::now();
         let prepared = Prepared::from_luma(luma);
         times.prepare_us = us(t);
@@ -114,7 +114,7 @@ impl Kiosk {
             h.frames += 1;
             h.readings += readings;
         });
-        FrameOutcome { index, verdict, recognized, read: reading.is_some(), events: step.events, times }
+        FrameOutcome { index, size, verdict, recognized, read: reading.is_some(), events: step.events, times }
     }
 
     /// Forgets motion history (after a camera re-open).
