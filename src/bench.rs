@@ -43,7 +43,7 @@ pub fn bench_file(engine: &Engine, path: &Path, runs: usize) -> Result<StageTime
         let bytes = std::fs::read(path).map_err(io)?;
         let t_read = ms(t);
         let t1 = Instant::now();
-        let decoded = engine.decode(&bytes)?;
+        let decoded = crate::input::decode_local(&bytes)?;
         let t_dec = ms(t1);
         let t2 = Instant::now();
         let prepared = engine.prepare(&decoded);

@@ -146,7 +146,7 @@ impl Engine {
             lines = zone
                 .lines
                 .iter()
-                .map(|line| recognize::read_line(self.model.as_ref(), &crate::rectify::strip(&p.luma, line, chars)))
+                .map(|line| recognize::read_line_n(self.model.as_ref(), &crate::rectify::strip(&p.luma, line, chars), chars))
                 .collect::<Result<Vec<_>, _>>()?;
             if lines.iter().all(|l| l.text.len() == chars) {
                 break;

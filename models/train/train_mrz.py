@@ -29,12 +29,27 @@ from mrz_render import make_strip  # noqa: E402
 from mrz_data import make_set, as_input, greedy_decode, score, encode  # noqa: E402
 
 
-def batch(seed, step, bs, max_level):
+def load_pages(prefixes, every=1):
+    """Strips cut by the reader itself from generator photographs (examples/dump_strips.rs):
+    PREFIX.u8 (N x 32 x 368 bytes) and PREFIX.txt (one truth line per strip)."""
+    xs, texts = [], []
+    for prefix in prefixes:
+        t = open(prefix + ".txt", encoding="ascii").read().split("\n")[:-1]
+        x = np.fromfile(prefix + ".u8", dtype=np.uint8).reshape(len(t), 32, 368)
+        xs.append(x[::every]); texts += t[::every]
+    return dict(x=np.concatenate(xs), text=texts, h_src=np.full(len(texts), 20.0, np.float32))
+
+
+def batch(seed, step, bs, max_level, pages=None, pages_frac=0.0):
     rng = np.random.default_rng([seed, step])
     xs, tg, ln = [], [], []
     for _ in range(bs):
         lvl = float(rng.uniform(0, max_level))
-        x, t = make_strip(rng, split="train", level=lvl)
+        if pages is not None and rng.random() < pages_frac:
+            i = int(rng.integers(len(pages["text"])))
+            x, t = pages["x"][i].astype(np.float32) / 255.0, pages["text"][i]
+        else:
+            x, t = make_strip(rng, split="train", level=lvl)
         xs.append(x)
         e = encode(t)
         tg += e
@@ -67,6 +82,9 @@ def main():
     ap.add_argument("--eval-min", type=float, default=6.0, help="evaluate every N minutes (time mode)")
     ap.add_argument("--eval-steps", type=int, default=500, help="evaluate every N steps (steps mode)")
     ap.add_argument("--init", default=None, help="start from this checkpoint")
+    ap.add_argument("--pages", action="append", default=[], help="strips dumped from generator photographs (PREFIX of .u8/.txt); repeatable")
+    ap.add_argument("--pages-frac", type=float, default=0.35, help="share of each batch drawn from --pages")
+    ap.add_argument("--pages-val", action="append", default=[], help="dumped strips to validate on (their unjittered copies)")
     a = ap.parse_args()
     assert a.seed < 900000, "training seeds must be < 900000"
     if a.minutes is None and a.steps is None:
@@ -84,6 +102,11 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     val = make_set("val_medium")
+    pages = load_pages(a.pages) if a.pages else None
+    pages_val = load_pages(a.pages_val, every=3) if a.pages_val else None
+    if pages is not None:
+        print("page strips: %d for training (%.0f%% of each batch), %d for validation"
+              % (len(pages["text"]), 100 * a.pages_frac, len(pages_val["text"]) if pages_val else 0), flush=True)
     log = open(os.path.join(a.out, "train_log.jsonl"), "a")
     print("params %d  MACs %.1fM  val %d strips" % (nparam, macs / 1e6, len(val["text"])), flush=True)
 
@@ -104,9 +127,13 @@ def main():
         r, _ = evaluate(model, val)
         rec = {"step": step, "min": round((time.time() - t0) / 60, 2), "loss": ema,
                "val_line_exact": r["line_exact"], "val_cer": r["cer"], "by_h": r["by_h"]}
+        key = (r["line_exact"], -r["cer"])
+        if pages_val is not None:
+            rp, _ = evaluate(model, pages_val)
+            rec["pages_line_exact"], rec["pages_cer"] = rp["line_exact"], rp["cer"]
+            key = (r["line_exact"] + rp["line_exact"], -r["cer"] - rp["cer"])
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + "\n"); log.flush()
-        key = (r["line_exact"], -r["cer"])
         state = {"model": model.state_dict(), "step": step, "seed": a.seed, "bs": a.bs, "lr": a.lr,
                  "val": r, "minutes": (time.time() - t0) / 60, "torch": torch.__version__,
                  "params": nparam, "macs": macs}
@@ -131,7 +158,7 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         max_level = min(1.0, 0.35 + 1.5 * p)  # curriculum on degradation strength
-        x, tg, ln = batch(a.seed, step, a.bs, max_level)
+        x, tg, ln = batch(a.seed, step, a.bs, max_level, pages, a.pages_frac)
         lp = model(x)  # N T C
         T = lp.shape[1]
         loss = ctc(lp.permute(1, 0, 2), tg, torch.full((x.shape[0],), T, dtype=torch.long), ln)

@@ -80,7 +80,7 @@ impl Frame {
             PixelFormat::Yuyv => convert::yuyv_to_luma(&self.data, self.width, self.height, self.stride),
             PixelFormat::Grey => convert::grey_to_luma(&self.data, self.width, self.height, self.stride),
             PixelFormat::Mjpg => convert::mjpeg_to_luma(&self.data),
-            PixelFormat::File => crate::input::decode(&self.data)
+            PixelFormat::File => crate::input::decode_local(&self.data)
                 .map(|d| d.image.to_luma8())
                 .map_err(|e| CaptureError::BadFrame { index: 0, message: e.to_string() }),
         };

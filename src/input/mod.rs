@@ -16,8 +16,12 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, Limits};
 
 use crate::error::Error;
 
-/// Largest accepted file: 10 MB.
+/// Largest accepted image file on the API (the spec's 10 MB, for `image` and `url`).
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Largest image file read from the local disk (`recognize`, `eval`, `bench`, replays): the API's
+/// 10 MB is a request limit, and an uncompressed 12 MP BMP or TIFF from a local camera is 36 MB.
+/// Memory stays bounded by [`MAX_DECODED_BYTES`] either way.
+pub const MAX_LOCAL_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// Smallest accepted side in pixels.
 pub const MIN_SIDE: u32 = 15;
 /// Largest accepted side in pixels.
@@ -101,8 +105,17 @@ fn decode_with(mut decoder: impl ImageDecoder) -> Result<DynamicImage, Error> {
 
 /// Decodes an image file's bytes within the API's limits.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(Error::ImageSize(format!("{} bytes; the limit is {MAX_FILE_BYTES}", bytes.len())));
+    decode_within(bytes, MAX_FILE_BYTES)
+}
+
+/// Decodes a local file's bytes (limit [`MAX_LOCAL_FILE_BYTES`]).
+pub fn decode_local(bytes: &[u8]) -> Result<Decoded, Error> {
+    decode_within(bytes, MAX_LOCAL_FILE_BYTES)
+}
+
+fn decode_within(bytes: &[u8], max_bytes: usize) -> Result<Decoded, Error> {
+    if bytes.len() > max_bytes {
+        return Err(Error::ImageSize(format!("{} bytes; the limit is {max_bytes}", bytes.len())));
     }
     if bytes.is_empty() {
         return Err(Error::UnsupportedFormat("the image file is empty".into()));
@@ -126,11 +139,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
 pub fn read_file(path: &std::path::Path) -> Result<Decoded, Error> {
     let io = |source| Error::Io { path: path.display().to_string(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(Error::ImageSize(format!("{} bytes; the limit is {MAX_FILE_BYTES}", meta.len())));
+    if meta.len() > MAX_LOCAL_FILE_BYTES as u64 {
+        return Err(Error::ImageSize(format!("{} bytes; the limit is {MAX_LOCAL_FILE_BYTES}", meta.len())));
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    decode(&bytes)
+    decode_local(&bytes)
 }
 
 #[cfg(test)]
@@ -171,6 +184,9 @@ mod tests {
         let edge = DynamicImage::ImageLuma8(GrayImage::from_pixel(8192, 15, Luma([200])));
         assert!(decode(&encode(&edge, ImageFormat::Png)).is_ok());
         assert_eq!(code(decode(&vec![0u8; MAX_FILE_BYTES + 1])), "AIS.0103");
+        // A local file may be larger than the API's limit (then it is just not an image here).
+        assert_eq!(code(decode_local(&vec![0u8; MAX_FILE_BYTES + 1])), "AIS.0102");
+        assert_eq!(code(decode_local(&vec![0u8; MAX_LOCAL_FILE_BYTES + 1])), "AIS.0103");
     }
 
     /// A PNG whose header claims `w` x `h` but which carries almost no data.

@@ -22,7 +22,7 @@ use crate::rectify::{sample_rect, LineGeom, OrientedRect};
 /// Black top-hat radius on the small copy (dark detail up to ~17 px wide).
 const TOPHAT_RADIUS: u32 = 8;
 /// Closing radii that merge characters into lines.
-const CLOSING_RADII: [u32; 3] = [1, 3, 6];
+const CLOSING_RADII: [u32; 4] = [1, 2, 3, 6];
 /// Candidates refined per image.
 const MAX_CANDIDATES: usize = 5;
 /// Longest side of a search patch in pixels.

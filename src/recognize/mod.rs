@@ -54,6 +54,23 @@ pub fn read_line(model: &dyn LineModel, strip: &Strip) -> Result<LineReading, Er
     Ok(ctc::decode(&lp, steps, NUM_CLASSES))
 }
 
+/// Reads one strip laid out for `chars` characters. When the best path has up to
+/// [`MAX_LENGTH_FIX`] characters too many or too few, the most probable path with exactly `chars`
+/// characters is read instead ([`ctc::decode_len`]); a line further off is returned as read,
+/// so its length still tells the caller that the layout guess was wrong.
+pub fn read_line_n(model: &dyn LineModel, strip: &Strip, chars: usize) -> Result<LineReading, Error> {
+    let lp = model.log_probs(strip)?;
+    let steps = check_output_len(lp.len())?;
+    let greedy = ctc::decode(&lp, steps, NUM_CLASSES);
+    if greedy.text.len() == chars || greedy.text.len().abs_diff(chars) > MAX_LENGTH_FIX {
+        return Ok(greedy);
+    }
+    Ok(ctc::decode_len(&lp, steps, NUM_CLASSES, chars).unwrap_or(greedy))
+}
+
+/// Most characters a line's best path may be off by and still be decoded at its known length.
+pub const MAX_LENGTH_FIX: usize = 2;
+
 /// The number of time steps in an output of `len` values, or why it is not a valid output.
 pub fn check_output_len(len: usize) -> Result<usize, Error> {
     if len % NUM_CLASSES != 0 || len / NUM_CLASSES < MIN_TIME_STEPS {
