@@ -19,8 +19,27 @@ pub struct StageTimes {
     pub prepare_ms: f64,
     pub locate_ms: f64,
     pub read_ms: f64,
+    /// Chinese pages (MRZ says Chinese mainland passport): the visual stages, medians.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chinese: Option<ChineseStageTimes>,
     pub end_to_end_ms: f64,
     pub outcome: String,
+}
+
+/// Median milliseconds of the Chinese visual stages (`crate::chinese`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ChineseStageTimes {
+    /// Page frame from the MRZ and the rectified field region.
+    pub rectify_ms: f64,
+    /// Ink mask, text lines, value-line selection.
+    pub lines_ms: f64,
+    /// Crops and PP-OCRv4 recognition of the value lines (two threads).
+    pub recognize_ms: f64,
+    /// Field placement, normalisation, cross-check with the MRZ.
+    pub assemble_ms: f64,
+    pub lines_read: usize,
+    /// The whole visual read (the sum of the above).
+    pub total_ms: f64,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -38,6 +57,8 @@ pub fn bench_file(engine: &Engine, path: &Path, runs: usize) -> Result<StageTime
     let (mut rf, mut dec, mut prep, mut loc, mut rd, mut e2e) = (vec![], vec![], vec![], vec![], vec![], vec![]);
     let mut outcome = String::new();
     let (mut width, mut height) = (0, 0);
+    let mut chinese: Vec<crate::chinese::VisualTimes> = Vec::new();
+    let mut chinese_total = Vec::new();
     for i in 0..=runs {
         let t = Instant::now();
         let bytes = std::fs::read(path).map_err(io)?;
@@ -52,8 +73,19 @@ pub fn bench_file(engine: &Engine, path: &Path, runs: usize) -> Result<StageTime
         let zones = engine.locate(&prepared);
         let t_loc = ms(t3);
         let t4 = Instant::now();
-        let _ = engine.read(&prepared);
+        let reading = engine.read(&prepared);
         let t_read_zone = ms(t4);
+        if let Ok(r) = &reading {
+            if engine.wants_chinese(r, Mode::Auto) {
+                let t6 = Instant::now();
+                if let Ok(Some((_, visual))) = engine.read_chinese(&prepared, r) {
+                    if i > 0 {
+                        chinese_total.push(ms(t6));
+                        chinese.push(visual.times);
+                    }
+                }
+            }
+        }
         // End to end, as the API runs it: file bytes to result.
         let t5 = Instant::now();
         let result = engine.recognize_bytes(&bytes, Mode::Auto);
@@ -84,6 +116,14 @@ pub fn bench_file(engine: &Engine, path: &Path, runs: usize) -> Result<StageTime
         prepare_ms: median(prep),
         locate_ms: median(loc),
         read_ms: median(rd),
+        chinese: (!chinese.is_empty()).then(|| ChineseStageTimes {
+            rectify_ms: median(chinese.iter().map(|t| t.rectify_ms).collect()),
+            lines_ms: median(chinese.iter().map(|t| t.lines_ms).collect()),
+            recognize_ms: median(chinese.iter().map(|t| t.recognize_ms).collect()),
+            assemble_ms: median(chinese.iter().map(|t| t.assemble_ms).collect()),
+            lines_read: chinese.last().map_or(0, |t| t.lines_read),
+            total_ms: median(chinese_total),
+        }),
         end_to_end_ms: median(e2e),
         outcome,
     })
@@ -99,9 +139,15 @@ pub fn peak_rss_mib() -> Option<f64> {
 
 impl StageTimes {
     pub fn text(&self) -> String {
+        let chinese = self.chinese.as_ref().map_or(String::new(), |c| {
+            format!(
+                "; Chinese visual zone {:.1} ms (rectify {:.1}, lines {:.1}, recognize {} lines {:.1}, assemble {:.1})",
+                c.total_ms, c.rectify_ms, c.lines_ms, c.lines_read, c.recognize_ms, c.assemble_ms
+            )
+        });
         format!(
             "{} ({}x{}, {} runs, {}): read file {:.1} ms, decode {:.1} ms, prepare {:.1} ms, locate {:.1} ms, \
-             locate+read {:.1} ms; end to end {:.1} ms",
+             locate+read {:.1} ms{}; end to end {:.1} ms",
             self.file,
             self.width,
             self.height,
@@ -112,6 +158,7 @@ impl StageTimes {
             self.prepare_ms,
             self.locate_ms,
             self.read_ms,
+            chinese,
             self.end_to_end_ms
         )
     }

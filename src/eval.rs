@@ -54,6 +54,12 @@ pub struct Report {
     /// Results whose check digits fail but are reported with confidence ≥ 0.5.
     pub confident_failing_checks: usize,
     pub errors_by_code: BTreeMap<String, usize>,
+    /// Chinese full read (`--chinese-full`): per field (the 13 and `local_language.*`), how many
+    /// were reported with confidence ≥ 0.9 and how many of those were wrong.
+    pub chinese_confident: BTreeMap<String, (usize, usize)>,
+    /// Chinese documents answered in the Chinese shape.
+    pub chinese_shape: usize,
+    pub chinese_documents: usize,
     pub median_ms: f64,
     pub failures: Vec<String>,
 }
@@ -76,7 +82,10 @@ pub fn evaluate(engine: &Engine, dir: &Path, chinese_full: bool, limit: Option<u
         let file = t["file"].as_str().unwrap_or_default();
         let kind = t["kind"].as_str().unwrap_or("?").to_owned();
         let start = Instant::now();
-        let outcome = crate::input::read_file(&dir.join(file)).and_then(|img| engine.recognize(&img, Mode::Auto));
+        // Without `chinese_full`, Chinese pages are read MRZ-only (GENERAL), as the MRZ figures
+        // are about the zone; with it, every page in automatic mode.
+        let mode = if kind == "chn" && !chinese_full { Mode::General } else { Mode::Auto };
+        let outcome = crate::input::read_file(&dir.join(file)).and_then(|img| engine.recognize(&img, mode));
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         if let Err(e) = &outcome {
             *report.errors_by_code.entry(e.api_code().code().to_owned()).or_default() += 1;
@@ -101,11 +110,28 @@ pub fn evaluate(engine: &Engine, dir: &Path, chinese_full: bool, limit: Option<u
             Ok(r) => serde_json::to_value(Response::Ok { result: r.clone() }).unwrap_or_default()["result"].clone(),
             Err(_) => Value::Null,
         };
+        let chinese = kind == "chn" && chinese_full;
+        let (got, expected) = if chinese { (flatten_local(&got), flatten_local(expected)) } else { (got, expected.clone()) };
+        let (got, expected) = (&got, &expected);
         let fields: Vec<&str> = match expected.as_object() {
             Some(o) => o.keys().map(String::as_str).filter(|k| *k != "extra_info").collect(),
             None => MRZ_FIELDS.to_vec(),
         };
         let exact = fields.iter().all(|f| got.get(*f) == expected.get(*f)) && got.is_object();
+        if chinese {
+            report.chinese_documents += 1;
+            if let Ok(PassportResult::Chinese(r)) = &outcome {
+                report.chinese_shape += 1;
+                for f in &fields {
+                    let key = local_confidence_key(f);
+                    if r.confidence.get(key).is_some_and(|c| c >= 0.9) {
+                        let e = report.chinese_confident.entry((*f).to_owned()).or_default();
+                        e.0 += 1;
+                        e.1 += usize::from(got.get(*f) != expected.get(*f));
+                    }
+                }
+            }
+        }
         let mrz: Vec<&str> = t["mrz"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         let got_lines: Vec<Option<&str>> =
             ["machine_code", "machine_code2", "machine_code3"].iter().map(|k| got.get(*k).and_then(Value::as_str)).collect();
@@ -165,6 +191,37 @@ pub fn evaluate(engine: &Engine, dir: &Path, chinese_full: bool, limit: Option<u
     Ok(report)
 }
 
+/// A Chinese result with `extra_info.local_language.X` lifted to top-level `local_language.X`
+/// keys (so each is compared as a field).
+fn flatten_local(v: &Value) -> Value {
+    let mut out = v.clone();
+    if let Some(o) = out.as_object_mut() {
+        let local = o.get("extra_info").and_then(|e| e.get("local_language")).cloned();
+        if let Some(Value::Object(l)) = local {
+            for k in ["name", "sex", "place_of_birth", "place_of_issue", "issuing_authority", "nationality"] {
+                o.insert(format!("local_language.{k}"), l.get(k).cloned().unwrap_or(Value::Null));
+            }
+        }
+        o.remove("confidence");
+    }
+    out
+}
+
+/// The confidence key that covers a (flattened) Chinese field: the API's `confidence` has the
+/// 13 fields; each Chinese text is covered by its field's (the name by the surname's, which the
+/// reader lowers with the hanzi name's).
+pub fn local_confidence_key(field: &str) -> &str {
+    match field {
+        "local_language.name" => "surname",
+        "local_language.sex" => "sex",
+        "local_language.place_of_birth" => "place_of_birth",
+        "local_language.place_of_issue" => "place_of_issue",
+        "local_language.issuing_authority" => "issuing_authority",
+        "local_language.nationality" => "nationality",
+        f => f,
+    }
+}
+
 fn tally_text(name: &str, t: &Tally) -> String {
     format!(
         "{name:<14} docs {:>5}  exact {:>6.2}%  lines {:>6.2}%",
@@ -196,6 +253,19 @@ impl Report {
             "wrong fields with confidence >= 0.5: {}; failing check digits with confidence >= 0.5: {}",
             self.confident_wrong_fields, self.confident_failing_checks
         ));
+        if self.chinese_documents > 0 {
+            out.push(format!(
+                "Chinese documents {}: answered in the Chinese shape {}",
+                self.chinese_documents, self.chinese_shape
+            ));
+            out.push("Chinese fields with confidence >= 0.9: reported, wrong (share of Chinese documents)".into());
+            for (f, (n, wrong)) in &self.chinese_confident {
+                out.push(format!(
+                    "  {f:<32} {n:>5} {wrong:>4} ({:.2}%)",
+                    100.0 * *wrong as f64 / self.chinese_documents.max(1) as f64
+                ));
+            }
+        }
         out.push(format!("errors by code: {:?}", self.errors_by_code));
         out.push(format!("median time per image: {:.1} ms", self.median_ms));
         out.join("\n")

@@ -11,6 +11,7 @@
 
 pub mod bench;
 pub mod capture;
+pub mod chinese;
 pub mod config;
 pub mod emit;
 pub mod error;

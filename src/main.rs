@@ -85,6 +85,10 @@ enum Command {
         /// Read at most N images.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Read Chinese mainland passports in full (automatic mode) and compare every field,
+        /// the Chinese text included, with per-field confidence calibration.
+        #[arg(long)]
+        chinese_full: bool,
     },
     /// The kiosk runtime on a recording: one JSON object per line on stdout, a `reading` per
     /// presentation and a `status` per guidance change.
@@ -179,7 +183,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Recognize { country_code, out_dir, files } => recognize(country_code.into(), out_dir.as_deref(), &files),
         Command::ParseMrz { lines } => parse_mrz(lines),
-        Command::Eval { dir, json, failures, limit } => eval(&dir, json, failures, limit),
+        Command::Eval { dir, json, failures, limit, chinese_full } => eval(&dir, json, failures, limit, chinese_full),
         Command::Bench { runs, json, sequence, files } => bench(runs, json, &files, &sequence),
         Command::Serve { config, listen, token } => serve(config.as_deref(), listen, token),
         Command::BenchHttp { seconds, clients, config, max_concurrent, queue_wait_ms, json, files } => {
@@ -279,8 +283,8 @@ fn parse_mrz(args: Vec<String>) -> ExitCode {
     }
 }
 
-fn eval(dir: &Path, json: bool, failures: bool, limit: Option<usize>) -> ExitCode {
-    let outcome = Engine::new().and_then(|engine| passread::eval::evaluate(&engine, dir, false, limit));
+fn eval(dir: &Path, json: bool, failures: bool, limit: Option<usize>, chinese_full: bool) -> ExitCode {
+    let outcome = Engine::new().and_then(|engine| passread::eval::evaluate(&engine, dir, chinese_full, limit));
     match outcome {
         Ok(report) => {
             if json {

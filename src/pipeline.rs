@@ -7,6 +7,7 @@
 //!         → mrz::repair → Repaired → result → PassportResult
 //! ```
 
+use crate::chinese::{self, text::TextModel, text::TractTextModel, VisualRead};
 use crate::error::Error;
 use crate::input::{self, Decoded};
 use crate::locate::{self, Zone};
@@ -14,7 +15,7 @@ use crate::mrz::{Document, Format, Repaired, Ymd};
 use crate::prepare::{self, Prepared};
 use crate::recognize::{self, tract::TractLineModel, LineModel, LineReading};
 pub use crate::result::Mode;
-use crate::result::{mrz_result, PassportResult};
+use crate::result::{mrz_result, ChineseResult, PassportResult};
 
 /// Fewest pages-per-image the reader accepts (the API requires 25%; the page size is estimated
 /// from the zone, so a little tolerance).
@@ -56,10 +57,17 @@ impl ZoneReading {
 }
 
 /// The reader. Create once (it loads the model), reuse for every image; `Send + Sync`.
+///
+/// The Chinese text model (`chinese::text`) is loaded on the first Chinese read, not here, so
+/// MRZ-only reading does not pay for it.
 pub struct Engine {
     model: Box<dyn LineModel>,
+    text_model: std::sync::OnceLock<Result<Box<dyn TextModel>, String>>,
     today: Option<Ymd>,
 }
+
+/// Fewest visual fields that confirm a page as a Chinese mainland data page.
+pub const MIN_CHINESE_FIELDS: usize = 4;
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -86,7 +94,51 @@ impl Engine {
 
     /// The engine with another line model (tests use small fake models).
     pub fn with_model(model: Box<dyn LineModel>) -> Self {
-        Engine { model, today: None }
+        Engine { model, text_model: std::sync::OnceLock::new(), today: None }
+    }
+
+    /// Uses another text model for the Chinese visual zone (tests use small fake models).
+    pub fn with_text_model(self, model: Box<dyn TextModel>) -> Self {
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(Ok(model));
+        Engine { text_model: cell, ..self }
+    }
+
+    /// The Chinese text model, loaded on first use.
+    pub fn text_model(&self) -> Result<&dyn TextModel, Error> {
+        self.text_model
+            .get_or_init(|| TractTextModel::embedded().map(|m| Box::new(m) as Box<dyn TextModel>).map_err(|e| e.to_string()))
+            .as_ref()
+            .map(|b| b.as_ref())
+            .map_err(|e| Error::Model(e.clone()))
+    }
+
+    /// Whether a reading gets the Chinese full read in `mode`: forced by `Mode::Chinese` for
+    /// any passport zone, automatic for a Chinese mainland ordinary passport (issuing state CHN,
+    /// document code PO, mainland number), never for `Mode::General`.
+    pub fn wants_chinese(&self, reading: &ZoneReading, mode: Mode) -> bool {
+        let doc = &reading.repaired.document;
+        match mode {
+            Mode::General => false,
+            Mode::Chinese => doc.format == Format::Td3,
+            Mode::Auto => doc.is_chinese_mainland_passport(),
+        }
+    }
+
+    /// Stages C1–C5 (`crate::chinese`): the visual zone of a Chinese page whose MRZ was read.
+    /// `None` for a page that is not a Chinese mainland passport by its MRZ (read with
+    /// `Mode::Chinese`) and shows fewer than `MIN_CHINESE_FIELDS` of its fields.
+    pub fn read_chinese(&self, p: &Prepared, reading: &ZoneReading) -> Result<Option<(ChineseResult, VisualRead)>, Error> {
+        let model = self.text_model()?;
+        let (result, visual) = chinese::read_chinese(model, p, reading, self.today())?;
+        // A Chinese mainland ordinary passport by its MRZ always gets the Chinese shape (what
+        // could not be read is absent); a page forced by CHN must show some of the fields.
+        let mainland = reading.repaired.document.is_chinese_mainland_passport();
+        if !mainland && visual.fields.found() < MIN_CHINESE_FIELDS {
+            log::debug!("only {} Chinese fields found: MRZ-only result", visual.fields.found());
+            return Ok(None);
+        }
+        Ok(Some((result, visual)))
     }
 
     /// Reads dates relative to a fixed day instead of the system clock (tests, replays).
@@ -252,6 +304,11 @@ impl Engine {
         }
         let doc = &reading.repaired.document;
         log::debug!("read {} zone, mode {mode:?}, coverage {coverage:.2}", doc.format.name());
+        if self.wants_chinese(&reading, mode) {
+            if let Some((result, _)) = self.read_chinese(&prepared, &reading)? {
+                return Ok(PassportResult::Chinese(Box::new(result)));
+            }
+        }
         Ok(PassportResult::Mrz(Box::new(mrz_result(doc, Some(&reading.repaired)))))
     }
 

@@ -32,9 +32,21 @@ impl Prepared {
 pub fn prepare(image: &DynamicImage) -> Prepared {
     let luma = match image {
         DynamicImage::ImageLuma8(g) => g.clone(),
+        DynamicImage::ImageRgb8(rgb) => luma_of(rgb.as_raw(), 3, rgb.width(), rgb.height()),
+        DynamicImage::ImageRgba8(rgba) => luma_of(rgba.as_raw(), 4, rgba.width(), rgba.height()),
         other => other.to_luma8(),
     };
     Prepared::from_luma(luma)
+}
+
+/// Rec. 709 luma of 8-bit RGB(A) pixels ((2126 R + 7152 G + 722 B) / 10000, rounded; what
+/// `image`'s `to_luma8` computes in floating point, within one level), in one integer pass.
+fn luma_of(raw: &[u8], channels: usize, width: u32, height: u32) -> GrayImage {
+    let out: Vec<u8> = raw
+        .chunks_exact(channels)
+        .map(|p| ((2126 * u32::from(p[0]) + 7152 * u32::from(p[1]) + 722 * u32::from(p[2]) + 5000) / 10000) as u8)
+        .collect();
+    GrayImage::from_raw(width, height, out).expect("one luma value per pixel")
 }
 
 /// Averages `factor` x `factor` blocks (partial blocks at the edges average what they have).
@@ -67,6 +79,17 @@ pub fn box_downscale(src: &GrayImage, factor: u32) -> GrayImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn luma_matches_the_image_crate() {
+        let rgb = image::RgbImage::from_fn(67, 13, |x, y| image::Rgb([(x * 37 % 256) as u8, (y * 91 % 256) as u8, ((x * y) % 256) as u8]));
+        let rgba = image::RgbaImage::from_fn(5, 7, |x, y| image::Rgba([255, (x * 50) as u8, (y * 40) as u8, 9]));
+        for img in [DynamicImage::ImageRgb8(rgb), DynamicImage::ImageRgba8(rgba)] {
+            let (ours, theirs) = (prepare(&img).luma, img.to_luma8());
+            assert_eq!(ours.dimensions(), theirs.dimensions());
+            assert!(ours.iter().zip(theirs.iter()).all(|(a, b)| a.abs_diff(*b) <= 1));
+        }
+    }
 
     #[test]
     fn small_copy_is_bounded_and_averaged() {

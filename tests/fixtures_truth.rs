@@ -54,6 +54,14 @@ fn still_truth_is_consistent() {
         let mrz_shape = if t["kind"] == "chn" { &t["expected_general"]["result"] } else { &t["expected"]["result"] };
         if t["kind"] == "chn" {
             as_response(&t["expected_general"]);
+            // The full body is the Chinese shape, the Chinese text included.
+            match &response {
+                Response::Ok { result: passread::PassportResult::Chinese(r) } => {
+                    let local = r.extra_info.local_language.as_ref().unwrap_or_else(|| panic!("{file}: no local_language"));
+                    assert!(local.name.as_deref().is_some_and(|n| !n.is_empty()), "{file}");
+                }
+                other => panic!("{file}: expected the Chinese shape, got {other:?}"),
+            }
             let lines: Vec<&str> = mrz.iter().map(|l| l.as_str().unwrap()).collect();
             assert!(Document::parse(&lines, FIXTURE_DAY).unwrap().is_chinese_mainland_passport(), "{file}");
         }

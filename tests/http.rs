@@ -1,10 +1,8 @@
 //! The local HTTP API end to end: a real server on 127.0.0.1 (port 0), real TCP clients, the
 //! shipped model on the committed stills.
 //!
-//! The Chinese visual zone is not read yet: with `country_code` CHN the reader answers the
-//! machine-readable part, so for Chinese passports the tests compare the result with the
-//! still's `expected_general` (the MRZ-derived body) and check that every field of the full
-//! Chinese `expected` body that the MRZ carries agrees.
+//! Chinese mainland passports: `GENERAL` answers the MRZ-derived body (`expected_general`);
+//! `CHN` and automatic mode answer the full Chinese body (`expected`), hanzi included.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -129,16 +127,30 @@ fn chinese_passport_general_and_chn() {
     let h = server(config());
     let t = truth("still_018.jpg");
     let image = b64(&fixture("still_018.jpg"));
-    for cc in ["GENERAL", "CHN"] {
-        let r = post_json(&h, &json!({ "image": image, "country_code": cc }));
-        assert_eq!(r.status, 200, "{cc}: {}", String::from_utf8_lossy(&r.body));
-        let v = without_confidence(&r.json().unwrap());
-        // The MRZ-derived body, exactly.
-        assert_eq!(v, t["expected_general"], "{cc}");
-        // Every field the full Chinese body shares with the MRZ agrees with it.
-        for k in ["country_code", "passport_number", "surname", "given_name", "sex", "date_of_birth", "date_of_expiry"] {
-            assert_eq!(v["result"][k], t["expected"]["result"][k], "{cc} {k}");
-        }
+    // GENERAL: the MRZ-derived body, exactly.
+    let r = post_json(&h, &json!({ "image": image, "country_code": "GENERAL" }));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(without_confidence(&r.json().unwrap()), t["expected_general"]);
+    // CHN and automatic: the Chinese shape, every field and the Chinese text, in the spec's order.
+    for cc in [Some("CHN"), None] {
+        let body = match cc {
+            Some(c) => json!({ "image": image, "country_code": c }),
+            None => json!({ "image": image }),
+        };
+        let r = post_json(&h, &body);
+        assert_eq!(r.status, 200, "{cc:?}: {}", String::from_utf8_lossy(&r.body));
+        let v = r.json().unwrap();
+        assert_eq!(without_confidence(&v), t["expected"], "{cc:?}");
+        let raw = String::from_utf8(r.body.clone()).unwrap();
+        let spec_order = [
+            "passport_type", "country_code", "passport_number", "nationality", "surname", "given_name", "sex",
+            "date_of_birth", "date_of_expiry", "date_of_issue", "place_of_birth", "place_of_issue", "issuing_authority",
+            "extra_info", "confidence",
+        ];
+        assert_eq!(raw_key_order(&raw, &spec_order), spec_order);
+        let conf = v["result"]["confidence"].as_object().unwrap();
+        assert_eq!(conf.len(), 13, "{conf:?}");
+        assert!(conf.values().all(|c| (0.0..=1.0).contains(&c.as_f64().unwrap())));
     }
     h.shutdown().unwrap();
 }

@@ -11,9 +11,9 @@ use std::path::Path;
 use passread::mrz::Ymd;
 use passread::Engine;
 
-/// Documents (of 33) the shipped model and locator must read exactly (28 measured on x86-64;
-/// two of margin for other CPUs' kernels).
-const MIN_EXACT: usize = 26;
+/// Documents (of 33) the shipped model and locator must read exactly (29 measured on x86-64;
+/// one of margin for other CPUs' kernels).
+const MIN_EXACT: usize = 28;
 
 #[test]
 fn stills_read_as_their_truth() {
@@ -27,4 +27,25 @@ fn stills_read_as_their_truth() {
     assert_eq!(report.negative_code_mismatches, 0, "a negative gave the wrong error code");
     assert_eq!(report.confident_failing_checks, 0);
     assert!(report.all.exact >= MIN_EXACT, "{} of 33 read exactly, expected at least {MIN_EXACT}", report.all.exact);
+}
+
+/// Chinese mainland stills (of 10) read exactly in the full Chinese shape, hanzi included
+/// (6 measured on x86-64, two of margin; the misses are the hanzi name at 5–6 px/mm and one
+/// page whose MRZ is not found).
+const MIN_CHINESE_EXACT: usize = 4;
+
+#[test]
+fn chinese_stills_read_in_full() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stills"));
+    let engine = Engine::new().unwrap().with_today(Ymd::new(2026, 11, 30));
+    let report = passread::eval::evaluate(&engine, dir, true, None).unwrap();
+    println!("{}\n{}", report.text(), report.failures.join("\n"));
+    let chn = &report.by_kind["chn"];
+    assert_eq!(chn.documents, 10);
+    assert_eq!(report.chinese_documents, 10);
+    // No field reported with confidence >= 0.9 is wrong.
+    for (field, (_, wrong)) in &report.chinese_confident {
+        assert_eq!(*wrong, 0, "{field} wrong with confidence >= 0.9");
+    }
+    assert!(chn.exact >= MIN_CHINESE_EXACT, "{} of 10 Chinese stills read exactly, expected at least {MIN_CHINESE_EXACT}", chn.exact);
 }

@@ -8,6 +8,7 @@
 #   STEPS=7000 bash models/train/reproduce.sh      # step budget: deterministic run
 #   SEED=2 RUN=runs/seed2 bash models/train/reproduce.sh
 #   SKIP_TRAIN=1 bash models/train/reproduce.sh    # only the steps after training (uses the run's checkpoints)
+#   bash models/train/continue.sh                  # the shipped model: this run, continued in three stages
 #   STAGE2_MINUTES=10 bash models/train/reproduce.sh  # add a 10 min warm-restart stage (tried; did not help)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -64,7 +65,7 @@ cp "$FINAL" "$RUN/final.pt"
 "$PY" eval_mrz.py --onnx "$MRZ/mrz_rec.onnx" --json "$RUN/eval.json" | tee "$RUN/eval.txt"
 "$PY" quantize_mrz.py --f32 "$MRZ/mrz_rec.onnx" --out "$MRZ/mrz_rec.int8.onnx" --json "$RUN/quant.json" | tee "$RUN/quant.txt"
 "$PY" make_manifest.py --ckpt "$RUN/final.pt" --eval "$RUN/eval.json" --quant "$RUN/quant.json" \
-    --command "bash models/train/reproduce.sh   # SEED=$SEED ${STEPS:+STEPS=$STEPS}${STEPS:-MINUTES=$MINUTES} STAGE2_MINUTES=$STAGE2_MINUTES" \
-    --train-command "$TRAIN_CMD" --notes "$HERE/MANIFEST_NOTES.md" \
+    --command "${MANIFEST_COMMAND:-bash models/train/reproduce.sh   # SEED=$SEED ${STEPS:+STEPS=$STEPS}${STEPS:-MINUTES=$MINUTES} STAGE2_MINUTES=$STAGE2_MINUTES}" \
+    --train-command "${MANIFEST_TRAIN_COMMAND:-$TRAIN_CMD}" --notes "$HERE/MANIFEST_NOTES.md" \
     $( [ "$RUN" != "$S1" ] && echo --stage1 "$S1/last.pt" )
 echo "done: $MRZ"

@@ -82,6 +82,8 @@ def main():
     ap.add_argument("--eval-min", type=float, default=6.0, help="evaluate every N minutes (time mode)")
     ap.add_argument("--eval-steps", type=int, default=500, help="evaluate every N steps (steps mode)")
     ap.add_argument("--init", default=None, help="start from this checkpoint")
+    ap.add_argument("--stop-minutes", type=float, default=None,
+                    help="stop after this many minutes while the LR schedule follows --minutes (how a run stopped early is reproduced)")
     ap.add_argument("--pages", action="append", default=[], help="strips dumped from generator photographs (PREFIX of .u8/.txt); repeatable")
     ap.add_argument("--pages-frac", type=float, default=0.35, help="share of each batch drawn from --pages")
     ap.add_argument("--pages-val", action="append", default=[], help="dumped strips to validate on (their unjittered copies)")
@@ -151,7 +153,7 @@ def main():
 
     while True:
         p = progress()
-        if p >= 1.0:
+        if p >= 1.0 or (a.stop_minutes and time.time() - t0 >= 60 * a.stop_minutes):
             break
         # warmup 3%, then cosine to 2% of peak
         lr = a.lr * min(1.0, p / 0.03 + 0.02) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p)))

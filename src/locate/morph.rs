@@ -3,61 +3,99 @@
 use image::GrayImage;
 
 /// Running maximum (`max = true`) or minimum over windows of `2r+1` along a line, van Herk /
-/// Gil-Werman: three comparisons per sample whatever the window.
-fn running_extreme(src: &[u8], dst: &mut [u8], r: usize, max: bool) {
+/// Gil-Werman: three comparisons per sample whatever the window. `g` and `h` are scratch
+/// buffers, reused across calls.
+fn running_extreme(src: &[u8], dst: &mut [u8], r: usize, max: bool, g: &mut Vec<u8>, h: &mut Vec<u8>) {
     let n = src.len();
     if n == 0 {
         return;
     }
     let k = 2 * r + 1;
-    let pick = |a: u8, b: u8| if max { a.max(b) } else { a.min(b) };
     let pad = if max { 0u8 } else { 255u8 };
-    // Padded signal: r pad values each side.
-    let total = n + 2 * r;
-    let blocks = total.div_ceil(k);
-    let len = blocks * k;
-    let at = |i: usize| if i < r || i >= r + n { pad } else { src[i - r] };
-    let mut g = vec![pad; len];
-    let mut h = vec![pad; len];
-    for b in 0..blocks {
-        let s = b * k;
-        g[s] = at(s);
+    // Padded signal: r pad values each side, then up to a whole number of blocks.
+    let len = (n + 2 * r).div_ceil(k) * k;
+    g.clear();
+    g.resize(len, pad);
+    g[r..r + n].copy_from_slice(src);
+    h.clear();
+    h.extend_from_slice(g);
+    for block in 0..len / k {
+        let s = block * k;
         for i in s + 1..s + k {
-            g[i] = pick(g[i - 1], at(i));
+            g[i] = if max { g[i].max(g[i - 1]) } else { g[i].min(g[i - 1]) };
         }
-        h[s + k - 1] = at(s + k - 1);
         for i in (s..s + k - 1).rev() {
-            h[i] = pick(h[i + 1], at(i));
+            h[i] = if max { h[i].max(h[i + 1]) } else { h[i].min(h[i + 1]) };
         }
     }
-    for (x, d) in dst.iter_mut().enumerate().take(n) {
-        // Window in padded coordinates: [x, x + 2r].
-        *d = pick(h[x], g[x + 2 * r]);
+    // Window in padded coordinates: [x, x + 2r].
+    let (hs, gs) = (&h[..n], &g[2 * r..2 * r + n]);
+    if max {
+        dst.iter_mut().zip(hs.iter().zip(gs)).for_each(|(d, (&a, &b))| *d = a.max(b));
+    } else {
+        dst.iter_mut().zip(hs.iter().zip(gs)).for_each(|(d, (&a, &b))| *d = a.min(b));
     }
 }
 
-/// Square max (`max = true`) or min filter of radius `r`.
+/// Element-wise maximum or minimum of two rows into `dst`.
+fn pick_rows(dst: &mut [u8], a: &[u8], b: &[u8], max: bool) {
+    if max {
+        dst.iter_mut().zip(a.iter().zip(b)).for_each(|(d, (&x, &y))| *d = x.max(y));
+    } else {
+        dst.iter_mut().zip(a.iter().zip(b)).for_each(|(d, (&x, &y))| *d = x.min(y));
+    }
+}
+
+/// Square max (`max = true`) or min filter of radius `r`: rows one by one, then columns as
+/// whole rows at a time (the same van Herk recurrence on row vectors, which vectorises).
 pub fn extreme_filter(img: &GrayImage, r: u32, max: bool) -> GrayImage {
     let (w, h) = img.dimensions();
     let (w, h, r) = (w as usize, h as usize, r as usize);
+    if w == 0 || h == 0 {
+        return img.clone();
+    }
     let src = img.as_raw();
     let mut tmp = vec![0u8; w * h];
+    let (mut g, mut hb) = (Vec::new(), Vec::new());
     for y in 0..h {
-        running_extreme(&src[y * w..(y + 1) * w], &mut tmp[y * w..(y + 1) * w], r, max);
+        running_extreme(&src[y * w..(y + 1) * w], &mut tmp[y * w..(y + 1) * w], r, max, &mut g, &mut hb);
     }
-    let mut out = vec![0u8; w * h];
-    let mut col = vec![0u8; h];
-    let mut res = vec![0u8; h];
-    for x in 0..w {
-        for y in 0..h {
-            col[y] = tmp[y * w + x];
+    // Columns: padded rows, blocks of k rows, forward (g) and backward (h) running extremes.
+    let k = 2 * r + 1;
+    let pad = if max { 0u8 } else { 255u8 };
+    let rows = (h + 2 * r).div_ceil(k) * k;
+    let mut gr = vec![pad; rows * w];
+    gr[r * w..(r + h) * w].copy_from_slice(&tmp);
+    let mut hr = gr.clone();
+    for block in 0..rows / k {
+        let s = block * k;
+        for i in s + 1..s + k {
+            let (before, rest) = gr.split_at_mut(i * w);
+            let row = &mut rest[..w];
+            let prev = &before[(i - 1) * w..];
+            if max {
+                row.iter_mut().zip(prev).for_each(|(a, &b)| *a = (*a).max(b));
+            } else {
+                row.iter_mut().zip(prev).for_each(|(a, &b)| *a = (*a).min(b));
+            }
         }
-        running_extreme(&col, &mut res, r, max);
-        for y in 0..h {
-            out[y * w + x] = res[y];
+        for i in (s..s + k - 1).rev() {
+            let (before, rest) = hr.split_at_mut((i + 1) * w);
+            let row = &mut before[i * w..];
+            let next = &rest[..w];
+            if max {
+                row.iter_mut().zip(next).for_each(|(a, &b)| *a = (*a).max(b));
+            } else {
+                row.iter_mut().zip(next).for_each(|(a, &b)| *a = (*a).min(b));
+            }
         }
     }
-    GrayImage::from_raw(w as u32, h as u32, out).expect("sizes match")
+    for y in 0..h {
+        let a = &hr[y * w..(y + 1) * w];
+        let b = &gr[(y + 2 * r) * w..(y + 2 * r + 1) * w];
+        pick_rows(&mut tmp[y * w..(y + 1) * w], a, b, max);
+    }
+    GrayImage::from_raw(w as u32, h as u32, tmp).expect("sizes match")
 }
 
 /// Black top-hat: closing minus the image. Dark details narrower than `2r+1` light up.
@@ -191,10 +229,12 @@ mod tests {
 
     #[test]
     fn filters_match_naive() {
-        let img = GrayImage::from_fn(37, 23, |x, y| image::Luma([((x * 31 + y * 17) % 251) as u8]));
-        for r in [0, 1, 2, 5, 30] {
-            for max in [true, false] {
-                assert_eq!(extreme_filter(&img, r, max), naive(&img, r as i64, max), "r={r} max={max}");
+        for (w, h) in [(37, 23), (1, 9), (9, 1), (64, 40)] {
+            let img = GrayImage::from_fn(w, h, |x, y| image::Luma([((x * 31 + y * 17 + x * y) % 251) as u8]));
+            for r in [0, 1, 2, 5, 30] {
+                for max in [true, false] {
+                    assert_eq!(extreme_filter(&img, r, max), naive(&img, r as i64, max), "{w}x{h} r={r} max={max}");
+                }
             }
         }
     }

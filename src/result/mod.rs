@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiErrorCode, Error};
 
-/// The result of a Chinese mainland ordinary e-passport.
+/// The result of a Chinese mainland ordinary e-passport. A field that could not be read is
+/// absent (with its confidence), never empty.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChineseResult {
@@ -28,13 +29,20 @@ pub struct ChineseResult {
     pub nationality: String,
     pub surname: String,
     pub given_name: String,
-    pub sex: String,
-    pub date_of_birth: String,
-    pub date_of_expiry: String,
-    pub date_of_issue: String,
-    pub place_of_birth: String,
-    pub place_of_issue: String,
-    pub issuing_authority: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date_of_birth: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date_of_expiry: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date_of_issue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place_of_birth: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place_of_issue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub issuing_authority: Option<String>,
     pub extra_info: ExtraInfo,
     pub confidence: Confidence,
 }
@@ -74,11 +82,16 @@ pub struct ExtraInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocalLanguage {
-    pub name: String,
-    pub sex: String,
-    pub place_of_birth: String,
-    pub place_of_issue: String,
-    pub issuing_authority: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place_of_birth: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place_of_issue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub issuing_authority: Option<String>,
     pub nationality: String,
 }
 

@@ -1,0 +1,309 @@
+//! Stage C3, fields: which recognized value lines hold which field.
+//!
+//! The page's labels are printed in a fine, light ink about 1.5 mm high; in a phone photo or a
+//! 640x480 kiosk frame (5–6 px/mm) they are a few pixels tall and read unreliably, while the
+//! values (black, 2.3–2.9 mm) read well. So the fields are placed by what each value line says
+//! and where it sits relative to the others, not by fixed positions: the three dates are the
+//! birth, issue and expiry dates top to bottom (the MRZ confirms birth and expiry); the places
+//! sit on the rows of the birth and issue dates; the authority's English line is the one below
+//! its hanzi; the name lines are the hanzi and pinyin lines in the dates' column above the sex.
+//! Labels that do read ([`super::labels`]) fill what this leaves open.
+
+use super::labels::Label;
+use super::normalize::{han_only, is_chinese_nationality, is_han, latin_key, match_authority, match_place, parse_date, parse_sex};
+use super::{Fields, ReadLine};
+
+/// What a value line reads as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Date,
+    Place,
+    AuthorityHan,
+    AuthorityLatin,
+    Sex,
+    Nationality,
+    /// Hanzi only (a name).
+    Han,
+    /// Latin letters only (a pinyin name, the type letter, the country code).
+    Latin,
+    /// The passport number (a letter and digits).
+    Number,
+    /// The page title and anything else.
+    Other,
+}
+
+/// Classifies one line's text.
+pub fn classify(text: &str) -> ValueKind {
+    let t = text.trim();
+    if t.is_empty() {
+        return ValueKind::Other;
+    }
+    if t.contains("人民共和国") || latin_key(t).contains("REPUBLIC") || latin_key(t).contains("PASSPORT") {
+        return ValueKind::Other;
+    }
+    if parse_date(t).is_some() || (t.contains('月') && t.chars().filter(char::is_ascii_digit).count() >= 5) {
+        return ValueKind::Date;
+    }
+    let han = han_only(t);
+    let latin = latin_key(t);
+    if !han.is_empty() && match_authority(t, "").is_some() {
+        return ValueKind::AuthorityHan;
+    }
+    if han.is_empty() && latin.len() >= 12 && match_authority("", t).is_some() {
+        return ValueKind::AuthorityLatin;
+    }
+    if t.chars().count() <= 5 && parse_sex(t).is_some() && (t.contains('/') || !han.is_empty()) {
+        return ValueKind::Sex;
+    }
+    if is_chinese_nationality(t) && (t.contains('/') || han == "中国") {
+        return ValueKind::Nationality;
+    }
+    if match_place(t, true).is_some_and(|m| m.support() >= 0.5) && (t.contains('/') || (!han.is_empty() && !latin.is_empty())) {
+        return ValueKind::Place;
+    }
+    if !han.is_empty() && t.chars().all(|c| is_han(c) || c.is_whitespace()) {
+        return ValueKind::Han;
+    }
+    let alnum: String = t.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if alnum.len() >= 8 && alnum.chars().filter(char::is_ascii_digit).count() >= 6 && han.is_empty() {
+        return ValueKind::Number;
+    }
+    if han.is_empty() && !latin.is_empty() && t.chars().all(|c| c.is_ascii_uppercase() || c == ',' || c == ' ' || c == '-') {
+        return ValueKind::Latin;
+    }
+    ValueKind::Other
+}
+
+const SAME_ROW_MM: f32 = 1.5;
+const SAME_COLUMN_MM: f32 = 1.6;
+
+/// Places the value lines. `mrz_birth` and `mrz_expiry` (ISO dates) tell the birth and expiry
+/// dates from the issue date when the visual dates are misread or out of order; `names`
+/// (surname, given names as in the MRZ) tell the pinyin lines.
+pub fn assign(read: &[ReadLine], mrz_birth: Option<&str>, mrz_expiry: Option<&str>, names: (&str, &str)) -> Fields {
+    let kinds: Vec<ValueKind> = read.iter().map(|r| if r.label.is_some() { ValueKind::Other } else { classify(&r.reading.text()) }).collect();
+    let mut fields = Fields::default();
+    let of = |k: ValueKind| -> Vec<usize> {
+        let mut v: Vec<usize> = (0..read.len()).filter(|&i| kinds[i] == k).collect();
+        v.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
+        v
+    };
+    let put = |fields: &mut Fields, l: Label, idx: &[usize]| {
+        fields.values.insert(l, idx.iter().map(|&i| read[i].reading.clone()).collect());
+    };
+
+    // Dates.
+    let dates = of(ValueKind::Date);
+    let iso = |i: usize| parse_date(&read[i].reading.text()).map(|d| d.iso());
+    let mut birth = dates.iter().copied().find(|&i| iso(i).is_some() && iso(i).as_deref() == mrz_birth);
+    let mut expiry = dates.iter().copied().find(|&i| Some(i) != birth && iso(i).is_some() && iso(i).as_deref() == mrz_expiry);
+    if dates.len() == 3 {
+        birth = birth.or(Some(dates[0]));
+        expiry = expiry.or(Some(dates[2]));
+    }
+    let rest: Vec<usize> = dates.iter().copied().filter(|&i| Some(i) != birth && Some(i) != expiry).collect();
+    let issue = match (birth, expiry) {
+        (Some(b), Some(e)) => {
+            rest.iter().copied().find(|&i| read[i].line.y0 > read[b].line.y0 && read[i].line.y0 < read[e].line.y0).or(rest.first().copied())
+        }
+        (Some(b), None) => rest.iter().copied().find(|&i| read[i].line.y0 > read[b].line.y0),
+        (None, Some(e)) => rest.iter().copied().rev().find(|&i| read[i].line.y0 < read[e].line.y0),
+        (None, None) if rest.len() == 1 => None,
+        (None, None) => None,
+    };
+    for (l, i) in [(Label::DateOfBirth, birth), (Label::DateOfIssue, issue), (Label::DateOfExpiry, expiry)] {
+        if let Some(i) = i {
+            put(&mut fields, l, &[i]);
+        }
+    }
+
+    // Places: on the rows of the birth and issue dates; else top to bottom.
+    let places = of(ValueKind::Place);
+    let on_row = |row: Option<usize>| -> Option<usize> {
+        let r = row?;
+        places.iter().copied().filter(|&i| (read[i].line.cy() - read[r].line.cy()).abs() < SAME_ROW_MM).min_by(|&a, &b| {
+            (read[a].line.cy() - read[r].line.cy()).abs().total_cmp(&(read[b].line.cy() - read[r].line.cy()).abs())
+        })
+    };
+    let mut pob = on_row(birth);
+    let mut poi = on_row(issue);
+    if pob.is_none() && poi.is_none() && places.len() == 2 {
+        pob = Some(places[0]);
+        poi = Some(places[1]);
+    } else if pob.is_none() && places.len() == 2 && poi == Some(places[1]) {
+        pob = Some(places[0]);
+    } else if poi.is_none() && places.len() == 2 && pob == Some(places[0]) {
+        poi = Some(places[1]);
+    }
+    if let Some(i) = pob {
+        put(&mut fields, Label::PlaceOfBirth, &[i]);
+    }
+    if let Some(i) = poi {
+        put(&mut fields, Label::PlaceOfIssue, &[i]);
+    }
+
+    // Authority: hanzi line, then the line right below it in its column.
+    if let Some(&h) = of(ValueKind::AuthorityHan).first() {
+        let below = (0..read.len())
+            .filter(|&j| j != h && (read[j].line.x0 - read[h].line.x0).abs() < SAME_COLUMN_MM + 1.0 && read[j].line.y0 > read[h].line.cy())
+            .min_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0))
+            .filter(|&j| read[j].line.y0 - read[h].line.y1 < 1.5 * read[h].line.height().max(1.0));
+        let mut v = vec![h];
+        if let Some(j) = below {
+            v.push(j);
+        }
+        put(&mut fields, Label::Authority, &v);
+    }
+
+    if let Some(&i) = of(ValueKind::Sex).first() {
+        put(&mut fields, Label::Sex, &[i]);
+    }
+    if let Some(&i) = of(ValueKind::Nationality).first() {
+        put(&mut fields, Label::Nationality, &[i]);
+    }
+    if let Some(&i) = of(ValueKind::Number).first() {
+        put(&mut fields, Label::Number, &[i]);
+    }
+
+    // Names: the dates' column, above the sex (or the birth date), below the type letter.
+    let column_x = birth.or(issue).or(expiry).map(|i| read[i].line.x0);
+    let bottom = of(ValueKind::Sex).first().or(birth.as_ref()).map(|&i| read[i].line.y0);
+    let name_lines: Vec<usize> = (0..read.len())
+        .filter(|&i| matches!(kinds[i], ValueKind::Han | ValueKind::Latin))
+        .filter(|&i| column_x.is_none_or(|x| (read[i].line.x0 - x).abs() < SAME_COLUMN_MM))
+        .filter(|&i| bottom.is_none_or(|b| read[i].line.y0 < b))
+        .collect();
+    let mut name_lines = name_lines;
+    name_lines.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
+    // Drop the type letter and anything above it.
+    if let Some(pos) = name_lines.iter().position(|&i| latin_key(&read[i].reading.text()) == "P" || latin_key(&read[i].reading.text()).len() == 1) {
+        put(&mut fields, Label::Type, &[name_lines[pos]]);
+        name_lines.drain(..=pos);
+    }
+    let hans: Vec<usize> = name_lines.iter().copied().filter(|&i| kinds[i] == ValueKind::Han).collect();
+    let latins: Vec<usize> = name_lines.iter().copied().filter(|&i| kinds[i] == ValueKind::Latin).collect();
+    let joined = latins.iter().any(|&i| read[i].reading.text().contains(','));
+    let (sur, given) = names;
+    if joined || (hans.len() == 1 && latins.len() == 1 && !given.is_empty()) {
+        let mut v = hans.iter().take(1).copied().collect::<Vec<_>>();
+        if let Some(&l) = latins.iter().find(|&&i| read[i].reading.text().contains(',')).or(latins.first()) {
+            if v.is_empty() {
+                // No hanzi read: keep the pinyin in second place.
+                fields.values.insert(Label::Name, vec![Default::default(), read[l].reading.clone()]);
+            } else {
+                v.push(l);
+                put(&mut fields, Label::Name, &v);
+            }
+        } else if !v.is_empty() {
+            put(&mut fields, Label::Name, &v);
+        }
+    } else {
+        // Split layout: hanzi, pinyin, hanzi, pinyin.
+        let pinyin_of = |want: &str| latins.iter().copied().find(|&i| latin_key(&read[i].reading.text()) == latin_key(want));
+        let (ls, lg) = (pinyin_of(sur), pinyin_of(given));
+        let (ls, lg) = match (ls, lg, latins.len()) {
+            (Some(a), Some(b), _) if a != b => (Some(a), Some(b)),
+            (_, _, 2) => (Some(latins[0]), Some(latins[1])),
+            (a, b, _) => (a, b),
+        };
+        let (hs, hg) = match hans.len() {
+            2 => (Some(hans[0]), Some(hans[1])),
+            _ => (None, None),
+        };
+        if let Some(h) = hs {
+            let mut v = vec![h];
+            v.extend(ls);
+            put(&mut fields, Label::Surname, &v);
+        }
+        if let Some(h) = hg {
+            let mut v = vec![h];
+            v.extend(lg);
+            put(&mut fields, Label::GivenNames, &v);
+        }
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chinese::lines::TextLine;
+    use crate::chinese::text::{TextChar, TextReading};
+
+    fn line(y: f32, x: f32, text: &str) -> ReadLine {
+        let chars = text.chars().map(|ch| TextChar { ch, p: 0.99, x: 0.0 }).collect();
+        ReadLine {
+            line: TextLine { x0: x, y0: y, x1: x + 10.0, y1: y + 2.5, parts: 3, contrast: 0.7 },
+            reading: TextReading { chars },
+            label: None,
+        }
+    }
+
+    #[test]
+    fn classify_values() {
+        assert_eq!(classify("12 12月/DEC 1990"), ValueKind::Date);
+        assert_eq!(classify("1212月/DEC1990"), ValueKind::Date);
+        assert_eq!(classify("湖南/HUNAN"), ValueKind::Place);
+        assert_eq!(classify("公安部出入境管理局"), ValueKind::AuthorityHan);
+        assert_eq!(classify("MPS Exit & Entry Administration"), ValueKind::AuthorityLatin);
+        assert_eq!(classify("男/M"), ValueKind::Sex);
+        assert_eq!(classify("中国/CHINESE"), ValueKind::Nationality);
+        assert_eq!(classify("张三"), ValueKind::Han);
+        assert_eq!(classify("ZHANG, SAN"), ValueKind::Latin);
+        assert_eq!(classify("E12345678"), ValueKind::Number);
+        assert_eq!(classify("中华人民共和国"), ValueKind::Other);
+        assert_eq!(classify("PEOPLE'S REPUBLIC OF CHINA"), ValueKind::Other);
+    }
+
+    fn page(split: bool) -> Vec<ReadLine> {
+        let mut v = vec![line(8.0, 45.0, "P"), line(8.0, 75.0, "CHN"), line(8.0, 95.0, "E12345678")];
+        if split {
+            v.extend([line(12.0, 45.0, "张"), line(15.0, 45.0, "ZHANG"), line(19.0, 45.0, "三"), line(22.0, 45.0, "SAN")]);
+        } else {
+            v.extend([line(12.0, 45.0, "张三"), line(15.0, 45.0, "ZHANG, SAN")]);
+        }
+        v.extend([
+            line(26.0, 45.0, "女/F"),
+            line(26.0, 75.0, "中国/CHINESE"),
+            line(31.0, 45.0, "12 12月/DEC 1990"),
+            line(31.2, 81.0, "湖南/HUNAN"),
+            line(36.0, 45.0, "09 7月/JUL 2010"),
+            line(36.1, 81.0, "广东/GUANGDONG"),
+            line(41.0, 45.0, "08 7月/JUL 2020"),
+            line(41.0, 81.0, "公安部出入境管理局"),
+            line(44.0, 81.0, "MPS Exit & Entry Administration"),
+        ]);
+        v
+    }
+
+    #[test]
+    fn fields_by_content_and_layout() {
+        for split in [true, false] {
+            let read = page(split);
+            let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+            let t = |l: Label, i: usize| f.get(l).and_then(|v| v.get(i)).map(|r| r.text()).unwrap_or_default();
+            assert_eq!(t(Label::DateOfBirth, 0), "12 12月/DEC 1990");
+            assert_eq!(t(Label::DateOfIssue, 0), "09 7月/JUL 2010");
+            assert_eq!(t(Label::DateOfExpiry, 0), "08 7月/JUL 2020");
+            assert_eq!(t(Label::PlaceOfBirth, 0), "湖南/HUNAN");
+            assert_eq!(t(Label::PlaceOfIssue, 0), "广东/GUANGDONG");
+            assert_eq!(t(Label::Authority, 1), "MPS Exit & Entry Administration");
+            assert_eq!(t(Label::Sex, 0), "女/F");
+            assert_eq!(t(Label::Type, 0), "P");
+            if split {
+                assert_eq!((t(Label::Surname, 0), t(Label::Surname, 1)), ("张".into(), "ZHANG".into()));
+                assert_eq!((t(Label::GivenNames, 0), t(Label::GivenNames, 1)), ("三".into(), "SAN".into()));
+            } else {
+                assert_eq!((t(Label::Name, 0), t(Label::Name, 1)), ("张三".into(), "ZHANG, SAN".into()));
+            }
+        }
+    }
+
+    #[test]
+    fn misread_birth_date_is_placed_by_order() {
+        let mut read = page(true);
+        read[9] = line(31.0, 45.0, "12 12月/DEC 1996");
+        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        assert_eq!(f.get(Label::DateOfIssue).unwrap()[0].text(), "09 7月/JUL 2010");
+    }
+}

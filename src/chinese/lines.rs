@@ -1,0 +1,323 @@
+//! Stage C2, lines: text lines on the rectified page.
+//!
+//! Ink is what is clearly darker than the local paper (the paper level is the brightest of a
+//! coarse neighbourhood, so the security print's pale guilloche stays paper); connected ink
+//! components of character size are grouped into lines by vertical overlap and horizontal
+//! proximity. Nothing here knows where fields are: that comes from the labels read on them.
+
+use image::GrayImage;
+
+use super::page::PageImage;
+
+/// Ink is darker than this share of the local paper level.
+const INK_RATIO: f32 = 0.70;
+/// And at least this much darker.
+const INK_MIN_DIFF: f32 = 28.0;
+
+/// A text line on the rectified page, in page millimetres.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextLine {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// Ink components in the line.
+    pub parts: usize,
+    /// How dark its ink is against the paper: 1 - (darkest tenth of the box) / (paper level),
+    /// about 0.9 for the black value print, less for the lighter, finer label print.
+    pub contrast: f32,
+}
+
+impl TextLine {
+    pub fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+    pub fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+    pub fn cy(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Comp {
+    x0: u32,
+    y0: u32,
+    x1: u32,
+    y1: u32,
+    area: u32,
+}
+
+/// The ink mask of the page: 255 where ink.
+pub fn ink_mask(img: &GrayImage) -> GrayImage {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    const B: usize = 4;
+    let (bw, bh) = (w.div_ceil(B), h.div_ceil(B));
+    // Block means, then the brightest block within 2 blocks: the paper level.
+    let mut mean = vec![0f32; bw * bh];
+    let raw = img.as_raw();
+    for by in 0..bh {
+        for bx in 0..bw {
+            let (mut s, mut n) = (0u32, 0u32);
+            for y in by * B..((by + 1) * B).min(h) {
+                for x in bx * B..((bx + 1) * B).min(w) {
+                    s += u32::from(raw[y * w + x]);
+                    n += 1;
+                }
+            }
+            mean[by * bw + bx] = s as f32 / n.max(1) as f32;
+        }
+    }
+    let r = 3i64;
+    let mut rowmax = vec![0f32; bw * bh];
+    for by in 0..bh {
+        for bx in 0..bw {
+            let mut m = 0f32;
+            for dx in -r..=r {
+                let x = bx as i64 + dx;
+                if x >= 0 && (x as usize) < bw {
+                    m = m.max(mean[by * bw + x as usize]);
+                }
+            }
+            rowmax[by * bw + bx] = m;
+        }
+    }
+    let mut bg = vec![0f32; bw * bh];
+    for by in 0..bh {
+        for bx in 0..bw {
+            let mut m = 0f32;
+            for dy in -r..=r {
+                let y = by as i64 + dy;
+                if y >= 0 && (y as usize) < bh {
+                    m = m.max(rowmax[y as usize * bw + bx]);
+                }
+            }
+            bg[by * bw + bx] = m;
+        }
+    }
+    let mut out = GrayImage::new(w as u32, h as u32);
+    for y in 0..h {
+        for x in 0..w {
+            let b = bg[(y / B) * bw + x / B];
+            let v = f32::from(raw[y * w + x]);
+            if v < b * INK_RATIO && b - v > INK_MIN_DIFF {
+                out.as_mut()[y * w + x] = 255;
+            }
+        }
+    }
+    out
+}
+
+/// Connected components (8-neighbourhood) of a mask.
+fn components(mask: &GrayImage) -> Vec<Comp> {
+    let (w, h) = (mask.width() as usize, mask.height() as usize);
+    let m = mask.as_raw();
+    let mut label = vec![u32::MAX; w * h];
+    let mut comps = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if m[start] == 0 || label[start] != u32::MAX {
+            continue;
+        }
+        let id = comps.len() as u32;
+        let mut c = Comp { x0: u32::MAX, y0: u32::MAX, x1: 0, y1: 0, area: 0 };
+        label[start] = id;
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            c.x0 = c.x0.min(x as u32);
+            c.x1 = c.x1.max(x as u32 + 1);
+            c.y0 = c.y0.min(y as u32);
+            c.y1 = c.y1.max(y as u32 + 1);
+            c.area += 1;
+            for dy in -1i64..=1 {
+                for dx in -1i64..=1 {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                        continue;
+                    }
+                    let j = ny as usize * w + nx as usize;
+                    if m[j] != 0 && label[j] == u32::MAX {
+                        label[j] = id;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        comps.push(c);
+    }
+    comps
+}
+
+/// 1 - (mean of the darkest tenth of the line's box) / (90th percentile of a box around it).
+fn line_contrast(img: &GrayImage, l: &[f32; 6]) -> f32 {
+    let (w, h) = (img.width() as i64, img.height() as i64);
+    let pad = ((l[3] - l[1]) * 0.6) as i64 + 2;
+    let mut inner = Vec::new();
+    let mut outer = Vec::new();
+    for y in (l[1] as i64 - pad).max(0)..(l[3] as i64 + pad).min(h) {
+        for x in (l[0] as i64 - pad).max(0)..(l[2] as i64 + pad).min(w) {
+            let v = img.get_pixel(x as u32, y as u32)[0];
+            outer.push(v);
+            if x >= l[0] as i64 && x < l[2] as i64 && y >= l[1] as i64 && y < l[3] as i64 {
+                inner.push(v);
+            }
+        }
+    }
+    if inner.is_empty() || outer.is_empty() {
+        return 0.0;
+    }
+    inner.sort_unstable();
+    outer.sort_unstable();
+    let n = (inner.len() / 10).max(1);
+    let dark = inner[..n].iter().map(|&v| f32::from(v)).sum::<f32>() / n as f32;
+    let paper = f32::from(outer[outer.len() * 9 / 10]).max(1.0);
+    (1.0 - dark / paper).clamp(0.0, 1.0)
+}
+
+/// The contrast that separates the value print (black) from the label print (fine, light): a
+/// two-class split (Otsu) of the lines' contrasts, kept within 0.40..0.52.
+pub fn value_contrast_threshold(lines: &[TextLine]) -> f32 {
+    let mut c: Vec<f32> = lines.iter().filter(|l| l.height() >= 1.2).map(|l| l.contrast).collect();
+    if c.len() < 4 {
+        return 0.5;
+    }
+    c.sort_by(f32::total_cmp);
+    let n = c.len() as f32;
+    let total: f32 = c.iter().sum();
+    let (mut best, mut best_t, mut sum0) = (f32::MIN, 0.5, 0.0);
+    for i in 0..c.len() - 1 {
+        sum0 += c[i];
+        let (n0, n1) = ((i + 1) as f32, n - (i + 1) as f32);
+        let (m0, m1) = (sum0 / n0, (total - sum0) / n1);
+        let between = n0 * n1 * (m0 - m1).powi(2);
+        if between > best {
+            best = between;
+            best_t = (c[i] + c[i + 1]) / 2.0;
+        }
+    }
+    best_t.clamp(0.40, 0.52)
+}
+
+/// Text lines of the rectified page, top to bottom, left to right.
+pub fn find_lines(page: &PageImage) -> Vec<TextLine> {
+    let ppm = page.px_per_mm();
+    let mask = ink_mask(&page.image);
+    let max_h = (4.5 * ppm) as u32;
+    let max_w = (12.0 * ppm) as u32;
+    let mut comps: Vec<Comp> = components(&mask)
+        .into_iter()
+        .filter(|c| c.area >= 3 && c.y1 - c.y0 <= max_h && c.x1 - c.x0 <= max_w)
+        .collect();
+    comps.sort_by_key(|c| c.x0);
+    // Lines in pixel units: (x0, y0, x1, y1, parts, height of the tallest part).
+    let mut lines: Vec<[f32; 6]> = Vec::new();
+    for c in &comps {
+        let (cx0, cy0, cx1, cy1) = (c.x0 as f32, c.y0 as f32, c.x1 as f32, c.y1 as f32);
+        let ch = cy1 - cy0;
+        let mut best: Option<(usize, f32)> = None;
+        for (i, l) in lines.iter().enumerate() {
+            let lh = l[5];
+            let overlap = cy1.min(l[3]) - cy0.max(l[1]);
+            // Small parts (dots, commas, strokes of a radical) join a line they overlap; full
+            // characters must overlap at least half the smaller height.
+            let need = 0.5 * ch.min(lh).max(1.0);
+            let gap = cx0 - l[2];
+            let max_gap = 0.9 * lh.max(ch);
+            if overlap >= need && gap <= max_gap && cx1 >= l[0] {
+                let score = gap.max(0.0);
+                if best.is_none_or(|(_, s)| score < s) {
+                    best = Some((i, score));
+                }
+            }
+        }
+        match best {
+            Some((i, _)) => {
+                let l = &mut lines[i];
+                // A line's height is set by its full-size parts; small marks don't stretch it
+                // much (a comma below the baseline).
+                l[0] = l[0].min(cx0);
+                l[2] = l[2].max(cx1);
+                if ch >= 0.5 * l[5] {
+                    l[1] = l[1].min(cy0);
+                    l[3] = l[3].max(cy1);
+                }
+                l[4] += 1.0;
+                l[5] = l[5].max(ch);
+            }
+            None => lines.push([cx0, cy0, cx1, cy1, 1.0, ch]),
+        }
+    }
+    // A line found inside another (a radical that started its own line) joins it.
+    let mut merged: Vec<[f32; 6]> = Vec::new();
+    lines.sort_by(|a, b| ((b[2] - b[0]) * (b[3] - b[1])).total_cmp(&((a[2] - a[0]) * (a[3] - a[1]))));
+    for l in lines {
+        let area = (l[2] - l[0]) * (l[3] - l[1]);
+        let host = merged.iter_mut().find(|m| {
+            let ix = (l[2].min(m[2]) - l[0].max(m[0])).max(0.0);
+            let iy = (l[3].min(m[3]) - l[1].max(m[1])).max(0.0);
+            ix * iy >= 0.5 * area
+        });
+        match host {
+            Some(m) => {
+                m[0] = m[0].min(l[0]);
+                m[2] = m[2].max(l[2]);
+                m[4] += l[4];
+            }
+            None => merged.push(l),
+        }
+    }
+    let mut out: Vec<TextLine> = merged
+        .into_iter()
+        .filter(|l| l[3] - l[1] >= 0.6 * ppm && l[2] - l[0] >= 0.6 * ppm)
+        .map(|l| {
+            let (x0, y0) = page.to_mm(l[0], l[1]);
+            let (x1, y1) = page.to_mm(l[2], l[3]);
+            let contrast = line_contrast(&page.image, &l);
+            TextLine { x0, y0, x1, y1, parts: l[4] as usize, contrast }
+        })
+        .collect();
+    out.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chinese::page::{PageFrame, PageImage};
+
+    fn page_with(boxes: &[(u32, u32, u32, u32)]) -> PageImage {
+        let mut img = GrayImage::from_pixel(400, 200, image::Luma([210]));
+        for &(x0, y0, x1, y1) in boxes {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    img.put_pixel(x, y, image::Luma([30]));
+                }
+            }
+        }
+        let frame = PageFrame { ox: 0.0, oy: 0.0, ux: 1.0, uy: 0.0, scale: 8.0, mrz_top_mm: 80.0 };
+        PageImage { image: img, x0_mm: 0.0, y0_mm: 0.0, frame }
+    }
+
+    #[test]
+    fn glyphs_group_into_lines() {
+        // Two lines of three "glyphs" 16 px tall (2 mm); a third line far to the right.
+        let mut boxes = Vec::new();
+        for i in 0..3 {
+            boxes.push((20 + i * 18, 20, 32 + i * 18, 36));
+            boxes.push((20 + i * 18, 50, 32 + i * 18, 66));
+        }
+        boxes.push((300, 52, 340, 64));
+        let lines = find_lines(&page_with(&boxes));
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_eq!(lines[0].parts, 3);
+        assert!((lines[0].x0 - 2.5).abs() < 0.01 && (lines[0].height() - 2.0).abs() < 0.01);
+        assert!(lines[2].x0 > 30.0);
+    }
+
+    #[test]
+    fn blank_page_has_no_lines() {
+        assert!(find_lines(&page_with(&[])).is_empty());
+    }
+}

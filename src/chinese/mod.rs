@@ -1,0 +1,329 @@
+//! The visual zone of a Chinese mainland ordinary e-passport (2012 and later): every printed
+//! field, hanzi included, cross-checked with the machine-readable zone.
+//!
+//! Stages, each a public function or method, typed hand-off:
+//!
+//! ```text
+//! ZoneReading (MRZ) → page::PageFrame → page::rectify_fields → PageImage → lines::find_lines
+//!   → Vec<TextLine> → ChineseReader::read_lines (crop + text::read) → Vec<ReadLine>
+//!   → labels (match_label) + ChineseReader::assign → Fields → crosscheck::assemble → ChineseResult
+//! ```
+//!
+//! The page is found from the MRZ (scale, rotation), the fields by their printed bilingual
+//! labels (never by fixed positions), the text read by PP-OCRv4 ([`text`]).
+
+pub mod crosscheck;
+pub mod fields;
+pub mod labels;
+pub mod lines;
+pub mod normalize;
+pub mod page;
+pub mod text;
+
+use std::collections::HashMap;
+
+use crate::error::Error;
+use crate::pipeline::ZoneReading;
+use crate::prepare::Prepared;
+use crate::result::ChineseResult;
+use crate::mrz::Ymd;
+use labels::{match_label, Label};
+use lines::TextLine;
+use page::{PageFrame, PageImage};
+use text::{TextModel, TextReading, TextStrip, TEXT_HEIGHT};
+
+/// A text line with what the recognizer read on it.
+#[derive(Clone, Debug)]
+pub struct ReadLine {
+    pub line: TextLine,
+    pub reading: TextReading,
+    pub label: Option<Label>,
+}
+
+/// The value lines found under each label (in reading order), and the labels' lines.
+#[derive(Clone, Debug, Default)]
+pub struct Fields {
+    pub values: HashMap<Label, Vec<TextReading>>,
+}
+
+impl Fields {
+    pub fn get(&self, l: Label) -> Option<&[TextReading]> {
+        self.values.get(&l).map(Vec::as_slice).filter(|v| !v.is_empty())
+    }
+    /// Fields with at least one value line.
+    pub fn found(&self) -> usize {
+        self.values.values().filter(|v| !v.is_empty()).count()
+    }
+}
+
+/// Time spent in each stage of one visual read (milliseconds).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VisualTimes {
+    pub rectify_ms: f64,
+    pub lines_ms: f64,
+    pub recognize_ms: f64,
+    pub assemble_ms: f64,
+    pub lines_read: usize,
+}
+
+/// Reads the visual zone with a text model.
+pub struct ChineseReader<'a> {
+    pub model: &'a dyn TextModel,
+}
+
+/// Vertical margin of a crop, in line heights (each side).
+const CROP_MARGIN_Y: f32 = 0.25;
+/// Horizontal margin of a crop, in line heights (each side).
+const CROP_MARGIN_X: f32 = 0.4;
+/// How far (mm) a value line may start from its label's start and still be in its column.
+const COLUMN_TOLERANCE_MM: f32 = 1.6;
+
+impl<'a> ChineseReader<'a> {
+    pub fn new(model: &'a dyn TextModel) -> Self {
+        ChineseReader { model }
+    }
+
+    /// The recognizer input for one line: sampled from the image along the page frame, 48 px
+    /// high, width rounded up to a bucket (squeezed when longer than the widest), contrast
+    /// stretched, padded with 0 as PaddleOCR pads.
+    pub fn crop(&self, p: &Prepared, frame: &PageFrame, line: &TextLine) -> TextStrip {
+        let h = line.height().max(0.3);
+        let (x0, x1) = (line.x0 - CROP_MARGIN_X * h, line.x1 + CROP_MARGIN_X * h);
+        let (y0, y1) = (line.y0 - CROP_MARGIN_Y * h, line.y1 + CROP_MARGIN_Y * h);
+        let px_per_mm = TEXT_HEIGHT as f32 / (y1 - y0);
+        let natural = ((x1 - x0) * px_per_mm).ceil().max(8.0) as usize;
+        let width = text::bucket(natural);
+        let used = natural.min(width);
+        let (img, f) = page::source(p, frame, px_per_mm);
+        let mut vals = vec![0f32; TEXT_HEIGHT * used];
+        for j in 0..TEXT_HEIGHT {
+            let y = y0 + (j as f32 + 0.5) / TEXT_HEIGHT as f32 * (y1 - y0);
+            for i in 0..used {
+                let x = x0 + (i as f32 + 0.5) / used as f32 * (x1 - x0);
+                let (ix, iy) = frame.to_image(x, y);
+                vals[j * used + i] = crate::rectify::sample(img, ix / f, iy / f);
+            }
+        }
+        // Stretch between the 2nd and 98th percentiles (ink to black, paper to white).
+        let mut sorted = vals.clone();
+        sorted.sort_by(f32::total_cmp);
+        let lo = sorted[sorted.len() / 50];
+        let hi = sorted[sorted.len() * 49 / 50];
+        let range = (hi - lo).max(24.0);
+        let mut strip = TextStrip::blank(width);
+        for j in 0..TEXT_HEIGHT {
+            for i in 0..used {
+                let v = ((vals[j * used + i] - lo) / range).clamp(0.0, 1.0);
+                strip.data[j * width + i] = v * 2.0 - 1.0;
+            }
+        }
+        strip
+    }
+
+    /// Recognizes lines and tells which are labels.
+    pub fn read_lines(&self, p: &Prepared, frame: &PageFrame, lines: &[TextLine]) -> Result<Vec<ReadLine>, Error> {
+        lines
+            .iter()
+            .map(|l| {
+                let reading = text::read(self.model, &self.crop(p, frame, l))?;
+                let label = match_label(&reading.text()).map(|m| m.0);
+                Ok(ReadLine { line: *l, reading, label })
+            })
+            .collect()
+    }
+
+    /// [`Self::read_lines`] on two threads (the lines split in two halves by cost), in the
+    /// original order. One thread when there are few lines.
+    pub fn read_lines_parallel(&self, p: &Prepared, frame: &PageFrame, lines: &[TextLine]) -> Result<Vec<ReadLine>, Error> {
+        if lines.len() < 4 {
+            return self.read_lines(p, frame, lines);
+        }
+        // Alternate by width so both halves cost about the same.
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by(|&a, &b| lines[b].width().total_cmp(&lines[a].width()));
+        let a: Vec<usize> = order.iter().step_by(2).copied().collect();
+        let b: Vec<usize> = order.iter().skip(1).step_by(2).copied().collect();
+        let pick = |idx: &[usize]| idx.iter().map(|&i| lines[i]).collect::<Vec<_>>();
+        let (la, lb) = (pick(&a), pick(&b));
+        let (ra, rb) = std::thread::scope(|s| {
+            let h = s.spawn(|| self.read_lines(p, frame, &lb));
+            let ra = self.read_lines(p, frame, &la);
+            (ra, h.join())
+        });
+        let ra = ra?;
+        let rb = rb.map_err(|_| Error::Model("text recognition thread panicked".into()))??;
+        let mut out: Vec<Option<ReadLine>> = vec![None; lines.len()];
+        for (i, r) in a.into_iter().zip(ra).chain(b.into_iter().zip(rb)) {
+            out[i] = Some(r);
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// The line above each pinyin name line (the MRZ's surname, given names or both) holds the
+    /// name in hanzi; where it did not read as hanzi only (a lone simple character such as 丁
+    /// reads as a Latin letter), it is read again restricted to hanzi.
+    pub fn reread_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
+        use normalize::{is_han, latin_key};
+        let keys = [latin_key(names.0), latin_key(names.1), latin_key(&format!("{}{}", names.0, names.1))];
+        let pinyin: Vec<usize> = (0..read.len())
+            .filter(|&i| {
+                let k = latin_key(&read[i].reading.text());
+                !k.is_empty() && keys.iter().any(|x| !x.is_empty() && *x == k)
+            })
+            .collect();
+        for i in pinyin {
+            let l = read[i].line;
+            let above = (0..read.len())
+                .filter(|&j| j != i && (read[j].line.x0 - l.x0).abs() < COLUMN_TOLERANCE_MM && read[j].line.y1 <= l.cy())
+                .max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))
+                .filter(|&j| l.y0 - read[j].line.y1 < 1.2 * l.height().max(1.0));
+            let Some(j) = above else { continue };
+            let text = read[j].reading.text();
+            if !text.is_empty() && text.chars().all(is_han) {
+                continue;
+            }
+            if fields::classify(&text) != fields::ValueKind::Latin && fields::classify(&text) != fields::ValueKind::Other && fields::classify(&text) != fields::ValueKind::Han {
+                continue;
+            }
+            let strip = self.crop(p, frame, &read[j].line);
+            let again = text::read_restricted(self.model, &strip, &is_han)?;
+            if !again.chars.is_empty() {
+                read[j].reading = again;
+            }
+        }
+        Ok(read)
+    }
+
+    /// The value lines of each label: lines starting in the label's column below it, up to the
+    /// next label of that column. A label printed on two lines (hanzi over English) is one.
+    pub fn assign(&self, read: &[ReadLine]) -> Fields {
+        let mut fields = Fields::default();
+        let mut used = vec![false; read.len()];
+        for (i, r) in read.iter().enumerate() {
+            let Some(label) = r.label else { continue };
+            if fields.values.contains_key(&label) || used[i] {
+                continue;
+            }
+            let in_column = |o: &ReadLine| (o.line.x0 - r.line.x0).abs() <= COLUMN_TOLERANCE_MM;
+            // Lines below in this column, nearest first.
+            let mut below: Vec<usize> = (0..read.len())
+                .filter(|&j| j != i && in_column(&read[j]) && read[j].line.cy() > r.line.y1 - 0.2 * r.line.height())
+                .collect();
+            below.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
+            let mut values = Vec::new();
+            let mut bottom = r.line.y1;
+            for j in below {
+                let o = &read[j];
+                // Stop at a gap of more than about two value lines.
+                if o.line.y0 - bottom > 2.2 * o.line.height().max(1.0) {
+                    break;
+                }
+                match o.label {
+                    // The English half of a stacked label.
+                    Some(l) if l == label && values.is_empty() => {
+                        used[j] = true;
+                        bottom = o.line.y1;
+                        continue;
+                    }
+                    Some(_) => break,
+                    None => {}
+                }
+                values.push(o.reading.clone());
+                used[j] = true;
+                bottom = o.line.y1;
+                if values.len() == label.value_lines() {
+                    break;
+                }
+            }
+            fields.values.insert(label, values);
+        }
+        fields
+    }
+}
+
+/// Everything the visual read produced, for inspection and the result.
+#[derive(Clone, Debug)]
+pub struct VisualRead {
+    pub page: PageImage,
+    /// Every text line found, labels included.
+    pub found: Vec<TextLine>,
+    /// The contrast above which a line counts as value print.
+    pub threshold: f32,
+    /// The value lines read.
+    pub lines: Vec<ReadLine>,
+    pub fields: Fields,
+    pub times: VisualTimes,
+}
+
+/// The page title band (mm from the top edge): nothing to read there.
+pub const TITLE_BAND_MM: f32 = 10.8;
+
+/// The value lines worth reading: value print (by contrast and size), below the title band,
+/// without the first row (type, country code, number: the MRZ carries them, its check digits
+/// confirm the number).
+pub fn select_value_lines(found: &[TextLine], threshold: f32) -> Vec<TextLine> {
+    let mut v: Vec<TextLine> =
+        found.iter().copied().filter(|l| l.contrast >= threshold && l.height() >= 1.4 && l.y1 > TITLE_BAND_MM).collect();
+    if let Some(top) = v.iter().map(|l| l.cy()).min_by(f32::total_cmp) {
+        // The first row, if it looks like one (short items).
+        let row: Vec<usize> = (0..v.len()).filter(|&i| (v[i].cy() - top).abs() < 1.2).collect();
+        if !row.is_empty() && row.iter().all(|&i| v[i].width() < 16.0) {
+            let mut k = 0;
+            v.retain(|_| {
+                let keep = !row.contains(&k);
+                k += 1;
+                keep
+            });
+        }
+    }
+    v
+}
+
+/// Runs the visual stages on a prepared image whose MRZ was read.
+pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> Result<VisualRead, Error> {
+    let t0 = std::time::Instant::now();
+    let frame = PageFrame::from_zone(&zone.zone).ok_or_else(|| Error::PoorQuality("the data page could not be placed".into()))?;
+    let page = page::rectify_fields(p, &frame);
+    let t1 = std::time::Instant::now();
+    let found = lines::find_lines(&page);
+    // Only the value print is read: black and full size (the labels are fine and light).
+    // The value print's own level: three quarters of the median contrast of the darker half
+    // of the full-size lines keeps the labels out where they print clearly (large images).
+    let mut full: Vec<f32> = found.iter().filter(|l| l.height() >= 1.4).map(|l| l.contrast).collect();
+    full.sort_by(|a, b| b.total_cmp(a));
+    let value_level = full.get(full.len() / 4).copied().unwrap_or(0.0);
+    let threshold = (lines::value_contrast_threshold(&found) - 0.05).max(0.75 * value_level);
+    let values = select_value_lines(&found, threshold);
+    let t2 = std::time::Instant::now();
+    let reader = ChineseReader::new(model);
+    let read = reader.read_lines_parallel(p, &frame, &values)?;
+    let t3 = std::time::Instant::now();
+    let doc = &zone.repaired.document;
+    let read = reader.reread_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
+    let birth = doc.date_of_birth.iso();
+    let expiry = doc.date_of_expiry.iso();
+    let fields = fields::assign(
+        &read,
+        birth.as_ref().map(|s| s.as_str()),
+        expiry.as_ref().map(|s| s.as_str()),
+        (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()),
+    );
+    let t4 = std::time::Instant::now();
+    let ms = |a: std::time::Instant, b: std::time::Instant| (b - a).as_secs_f64() * 1000.0;
+    let times = VisualTimes {
+        rectify_ms: ms(t0, t1),
+        lines_ms: ms(t1, t2),
+        recognize_ms: ms(t2, t3),
+        assemble_ms: ms(t3, t4),
+        lines_read: read.len(),
+    };
+    log::debug!("visual zone: {} lines read, {} fields, {:?}", read.len(), fields.found(), times);
+    Ok(VisualRead { page, found, threshold, lines: read, fields, times })
+}
+
+/// The full Chinese result of an image whose MRZ was read as a Chinese mainland passport.
+pub fn read_chinese(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading, today: Ymd) -> Result<(ChineseResult, VisualRead), Error> {
+    let visual = read_visual(model, p, zone)?;
+    let result = crosscheck::assemble(&visual.fields, &zone.repaired, today);
+    Ok((result, visual))
+}

@@ -1,0 +1,457 @@
+//! Normalisers: the printed values of a Chinese passport to the API's values.
+//!
+//! Dates (`12 12月/DEC 1990` → `1990-12-12`), the 34 provincial-level divisions in hanzi and
+//! pinyin (and cities abroad for births outside China), the two issuing authorities, sex and
+//! nationality. Each matcher takes text as the recognizer read it (possibly with errors) and
+//! answers the canonical value with how well it matched.
+
+/// The 34 provincial-level divisions as printed: hanzi, English.
+pub const PROVINCES: [(&str, &str); 34] = [
+    ("北京", "BEIJING"),
+    ("天津", "TIANJIN"),
+    ("河北", "HEBEI"),
+    ("山西", "SHANXI"),
+    ("内蒙古", "NEI MONGOL"),
+    ("辽宁", "LIAONING"),
+    ("吉林", "JILIN"),
+    ("黑龙江", "HEILONGJIANG"),
+    ("上海", "SHANGHAI"),
+    ("江苏", "JIANGSU"),
+    ("浙江", "ZHEJIANG"),
+    ("安徽", "ANHUI"),
+    ("福建", "FUJIAN"),
+    ("江西", "JIANGXI"),
+    ("山东", "SHANDONG"),
+    ("河南", "HENAN"),
+    ("湖北", "HUBEI"),
+    ("湖南", "HUNAN"),
+    ("广东", "GUANGDONG"),
+    ("广西", "GUANGXI"),
+    ("海南", "HAINAN"),
+    ("重庆", "CHONGQING"),
+    ("四川", "SICHUAN"),
+    ("贵州", "GUIZHOU"),
+    ("云南", "YUNNAN"),
+    ("西藏", "XIZANG"),
+    ("陕西", "SHAANXI"),
+    ("甘肃", "GANSU"),
+    ("青海", "QINGHAI"),
+    ("宁夏", "NINGXIA"),
+    ("新疆", "XINJIANG"),
+    ("香港", "HONG KONG"),
+    ("澳门", "MACAO"),
+    ("台湾", "TAIWAN"),
+];
+
+/// Cities abroad printed as a place of birth (hanzi, English). A city not listed is returned
+/// as read, with a lower confidence.
+pub const CITIES_ABROAD: [(&str, &str); 24] = [
+    ("纽约", "NEW YORK"),
+    ("东京", "TOKYO"),
+    ("伦敦", "LONDON"),
+    ("巴黎", "PARIS"),
+    ("洛杉矶", "LOS ANGELES"),
+    ("悉尼", "SYDNEY"),
+    ("新加坡", "SINGAPORE"),
+    ("多伦多", "TORONTO"),
+    ("温哥华", "VANCOUVER"),
+    ("旧金山", "SAN FRANCISCO"),
+    ("墨尔本", "MELBOURNE"),
+    ("大阪", "OSAKA"),
+    ("首尔", "SEOUL"),
+    ("柏林", "BERLIN"),
+    ("曼谷", "BANGKOK"),
+    ("莫斯科", "MOSCOW"),
+    ("芝加哥", "CHICAGO"),
+    ("波士顿", "BOSTON"),
+    ("西雅图", "SEATTLE"),
+    ("罗马", "ROME"),
+    ("马德里", "MADRID"),
+    ("法兰克福", "FRANKFURT"),
+    ("吉隆坡", "KUALA LUMPUR"),
+    ("奥克兰", "AUCKLAND"),
+];
+
+/// Issuing authorities: hanzi, the API's English, and the first day it issued.
+pub const AUTHORITY_MPS: (&str, &str) = ("公安部出入境管理局", "MPS Exit & Entry Administration");
+pub const AUTHORITY_NIA: (&str, &str) = ("国家移民管理局", "National Immigration Administration, PRC");
+/// The National Immigration Administration issues passports from 1 April 2019.
+pub const NIA_FROM: (i32, u32, u32) = (2019, 4, 1);
+
+pub const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Upper case, only letters and digits (spaces, punctuation gone): how Latin text is compared.
+pub fn latin_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// Only the CJK ideographs of `s`.
+pub fn han_only(s: &str) -> String {
+    s.chars().filter(|&c| is_han(c)).collect()
+}
+
+pub fn is_han(c: char) -> bool {
+    ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c)
+}
+
+/// A value matched against a table: the entry, and the edit distances of the hanzi and the
+/// Latin parts (`None` where that part was not read).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TableMatch {
+    pub han: &'static str,
+    pub latin: &'static str,
+    pub han_dist: Option<usize>,
+    pub latin_dist: Option<usize>,
+}
+
+impl TableMatch {
+    /// Both parts read and both exactly an entry.
+    pub fn exact(&self) -> bool {
+        self.han_dist == Some(0) && self.latin_dist == Some(0)
+    }
+    /// How much the reading supports the entry: 1 exact both, lower with errors.
+    pub fn support(&self) -> f64 {
+        match (self.han_dist, self.latin_dist) {
+            (Some(0), Some(0)) => 1.0,
+            // The hanzi decide between pinyin one letter apart (山西 SHANXI, 陕西 SHAANXI).
+            (Some(0), Some(1)) => 0.9,
+            (Some(1), Some(0)) => 0.85,
+            (Some(0), None) | (None, Some(0)) => 0.8,
+            (Some(h), Some(l)) if h + l <= 2 => 0.6,
+            (Some(h), None) if h <= 1 => 0.5,
+            (None, Some(l)) if l <= 1 => 0.5,
+            _ => 0.0,
+        }
+    }
+}
+
+/// Splits a bilingual value `湖南/HUNAN` into its hanzi and Latin parts.
+pub fn split_bilingual(text: &str) -> (String, String) {
+    let han = han_only(text);
+    let latin: String = text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
+    (han, latin.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The table entry a bilingual place reads as, when one is close enough.
+pub fn match_place(text: &str, abroad_too: bool) -> Option<TableMatch> {
+    let (han, latin) = split_bilingual(text);
+    let lk = latin_key(&latin);
+    let mut best: Option<(f64, TableMatch)> = None;
+    let tables: &[&[(&str, &str)]] = if abroad_too { &[&PROVINCES, &CITIES_ABROAD] } else { &[&PROVINCES] };
+    for table in tables {
+        for &(h, l) in table.iter() {
+            let m = TableMatch {
+                han: h,
+                latin: l,
+                han_dist: (!han.is_empty()).then(|| edit_distance(&han, h)),
+                latin_dist: (!lk.is_empty()).then(|| edit_distance(&lk, &latin_key(l))),
+            };
+            let s = m.support();
+            if s > 0.0 && best.as_ref().is_none_or(|(b, _)| s > *b) {
+                best = Some((s, m));
+            }
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// A date read from the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrintedDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    /// The month number and the month abbreviation were both read and agree.
+    pub month_confirmed: bool,
+}
+
+impl PrintedDate {
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Parses `DD M月/MON YYYY` (`12 12月/DEC 1990`, spaces optional, as the recognizer may read
+/// them). The month comes from the number before `月` and from the abbreviation; when both are
+/// read they must agree.
+pub fn parse_date(text: &str) -> Option<PrintedDate> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let yue = t.find('月');
+    // Latin month abbreviation: three letters anywhere.
+    let letters: String = t.chars().map(|c| if c.is_ascii_alphabetic() { c.to_ascii_uppercase() } else { ' ' }).collect();
+    let abbr = letters.split_whitespace().find_map(|w| {
+        let w3: String = w.chars().take(3).collect();
+        MONTHS.iter().position(|m| *m == w3).map(|i| i as u32 + 1)
+    });
+    let digits_runs: Vec<(usize, String)> = {
+        let mut v = Vec::new();
+        let mut cur = String::new();
+        let mut start = 0;
+        for (i, c) in t.char_indices() {
+            if c.is_ascii_digit() {
+                if cur.is_empty() {
+                    start = i;
+                }
+                cur.push(c);
+            } else if !cur.is_empty() {
+                v.push((start, std::mem::take(&mut cur)));
+            }
+        }
+        if !cur.is_empty() {
+            v.push((start, cur));
+        }
+        v
+    };
+    let year_run = digits_runs.iter().rev().find(|(_, d)| d.len() == 4)?;
+    let year: i32 = year_run.1.parse().ok()?;
+    let (day, month_num) = match yue {
+        Some(pos) => {
+            // Digits right before 月: the month (1–2 digits); before them the day (2 digits),
+            // which without spaces may be glued on: "1212月" = day 12, month 12.
+            let before: Vec<&(usize, String)> = digits_runs.iter().filter(|(s, d)| s + d.len() <= pos).collect();
+            let last = before.last()?;
+            let glued = last.0 + last.1.len() == pos;
+            if glued && before.len() >= 2 {
+                (before[before.len() - 2].1.parse::<u32>().ok()?, last.1.parse::<u32>().ok())
+            } else if glued && last.1.len() >= 3 {
+                let (d, m) = last.1.split_at(2);
+                (d.parse::<u32>().ok()?, m.parse::<u32>().ok())
+            } else if glued {
+                return None;
+            } else {
+                (last.1.parse::<u32>().ok()?, None)
+            }
+        }
+        None => {
+            let first = digits_runs.first()?;
+            if first.1.len() > 2 {
+                return None;
+            }
+            (first.1.parse::<u32>().ok()?, None)
+        }
+    };
+    let month = match (month_num, abbr) {
+        (Some(a), Some(b)) if a == b => a,
+        (Some(_), Some(_)) => return None,
+        (Some(a), None) => a,
+        (None, Some(b)) => b,
+        (None, None) => return None,
+    };
+    if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(PrintedDate { year, month, day, month_confirmed: month_num.is_some() && abbr.is_some() })
+}
+
+/// `男/M` → `("男", "M")`; either part alone is enough when the other is unreadable, and
+/// they must agree when both are read.
+pub fn parse_sex(text: &str) -> Option<(&'static str, &'static str)> {
+    let han = if text.contains('男') {
+        Some("M")
+    } else if text.contains('女') {
+        Some("F")
+    } else {
+        None
+    };
+    let latin = latin_key(text);
+    let lat = match latin.as_str() {
+        "M" => Some("M"),
+        "F" => Some("F"),
+        _ => None,
+    };
+    let s = match (han, lat) {
+        (Some(a), Some(b)) if a == b => a,
+        (Some(_), Some(_)) => return None,
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => return None,
+    };
+    Some(if s == "M" { ("男", "M") } else { ("女", "F") })
+}
+
+pub fn sex_han(sex: &str) -> Option<&'static str> {
+    match sex {
+        "M" => Some("男"),
+        "F" => Some("女"),
+        _ => None,
+    }
+}
+
+/// `中国/CHINESE`: true when either part reads as the Chinese nationality.
+pub fn is_chinese_nationality(text: &str) -> bool {
+    let (han, latin) = split_bilingual(text);
+    han == "中国" || edit_distance(&latin_key(&latin), "CHINESE") <= 1
+}
+
+/// The authority a read text names: the entry and the edit distance of the better part.
+pub fn match_authority(han: &str, latin: &str) -> Option<((&'static str, &'static str), usize)> {
+    let h = han_only(han);
+    let l = normalize_authority_latin(latin);
+    let mut best: Option<((&str, &str), usize)> = None;
+    for a in [AUTHORITY_MPS, AUTHORITY_NIA] {
+        let dh = if h.is_empty() { usize::MAX } else { edit_distance(&h, a.0) };
+        let dl = if l.is_empty() { usize::MAX } else { edit_distance(&latin_key(&l), &latin_key(a.1)) };
+        let d = dh.min(dl);
+        let ok = dh <= 2 || dl <= 3;
+        if ok && best.is_none_or(|(_, b)| d < b) {
+            best = Some((a, d));
+        }
+    }
+    best
+}
+
+/// The authority that issued on `issue` (year, month, day).
+pub fn authority_for_issue(issue: (i32, u32, u32)) -> (&'static str, &'static str) {
+    if issue >= NIA_FROM {
+        AUTHORITY_NIA
+    } else {
+        AUTHORITY_MPS
+    }
+}
+
+/// The spec's abbreviation rule for Latin authority names: `P.R.C` / `P.R.C.` → `P.R.China`.
+pub fn normalize_authority_latin(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("P.R.C") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 5..];
+        if after.starts_with("hina") {
+            out.push_str("P.R.China");
+            rest = &after[4..];
+        } else {
+            out.push_str("P.R.China");
+            rest = after.strip_prefix('.').unwrap_or(after);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_province_reads_back_from_its_printed_forms() {
+        for (h, l) in PROVINCES {
+            for printed in [format!("{h}/{l}"), h.to_string(), l.to_string(), format!("{h} / {l}")] {
+                let m = match_place(&printed, false).unwrap_or_else(|| panic!("{printed}"));
+                assert_eq!((m.han, m.latin), (h, l), "{printed}");
+            }
+            assert!(match_place(&format!("{h}/{l}"), false).unwrap().exact());
+        }
+        // Shanxi and Shaanxi differ by one letter: the hanzi decides.
+        assert_eq!(match_place("陕西/SHANXI", false).unwrap().han, "陕西");
+        assert_eq!(match_place("山西/SHANXI", false).unwrap().han, "山西");
+        assert!(match_place("东京/TOKYO", false).is_none_or(|m| !m.exact()));
+    }
+
+    #[test]
+    fn cities_abroad() {
+        for (h, l) in CITIES_ABROAD {
+            let m = match_place(&format!("{h}/{l}"), true).unwrap();
+            assert!(m.exact() && m.latin == l);
+        }
+    }
+
+    #[test]
+    fn one_error_still_matches_with_less_support() {
+        let m = match_place("湖南/HUNAM", false).unwrap();
+        assert_eq!(m.latin, "HUNAN");
+        assert!(!m.exact() && m.support() < 1.0);
+    }
+
+    #[test]
+    fn every_month_parses() {
+        for (i, m) in MONTHS.iter().enumerate() {
+            let month = i as u32 + 1;
+            let text = format!("12 {month}月/{m} 1990");
+            let d = parse_date(&text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(d.iso(), format!("1990-{month:02}-12"));
+            assert!(d.month_confirmed);
+            // Spaces lost by the recognizer.
+            let d = parse_date(&format!("12{month}月/{m}1990")).unwrap();
+            assert_eq!((d.day, d.month, d.year), (12, month, 1990));
+            // Abbreviation alone, number alone.
+            assert_eq!(parse_date(&format!("05 {m} 2016")).unwrap().month, month);
+            assert_eq!(parse_date(&format!("05 {month}月 2016")).unwrap().month, month);
+        }
+        assert_eq!(parse_date("12 12月/DEC 1990").unwrap().iso(), "1990-12-12");
+    }
+
+    #[test]
+    fn bad_dates_are_refused() {
+        assert!(parse_date("31 2月/FEB 1990").is_none());
+        assert!(parse_date("12 3月/DEC 1990").is_none(), "number and abbreviation disagree");
+        assert!(parse_date("12 DEC").is_none());
+        assert!(parse_date("").is_none());
+        assert!(parse_date("29 2月/FEB 2000").is_some());
+        assert!(parse_date("29 2月/FEB 1900").is_none());
+    }
+
+    #[test]
+    fn sex_and_nationality() {
+        assert_eq!(parse_sex("男/M"), Some(("男", "M")));
+        assert_eq!(parse_sex("女/F"), Some(("女", "F")));
+        assert_eq!(parse_sex("女 / F"), Some(("女", "F")));
+        assert_eq!(parse_sex("男/F"), None);
+        assert_eq!(parse_sex("/M"), Some(("男", "M")));
+        assert_eq!(sex_han("F"), Some("女"));
+        assert!(is_chinese_nationality("中国/CHINESE"));
+        assert!(is_chinese_nationality("中国/CHlNESE"));
+        assert!(!is_chinese_nationality("日本/JAPANESE"));
+    }
+
+    #[test]
+    fn both_authorities() {
+        assert_eq!(match_authority("公安部出入境管理局", "MPS Exit & Entry Administration").unwrap().0, AUTHORITY_MPS);
+        assert_eq!(match_authority("国家移民管理局", "National Immigration Administration, PRC").unwrap().0, AUTHORITY_NIA);
+        assert_eq!(match_authority("公安部出入境管埋局", "").unwrap().0, AUTHORITY_MPS);
+        assert_eq!(match_authority("", "National Immigration Administration,PRC").unwrap().0, AUTHORITY_NIA);
+        assert!(match_authority("中华人民共和国驻纽约总领事馆", "").is_none());
+        assert_eq!(authority_for_issue((2019, 3, 31)), AUTHORITY_MPS);
+        assert_eq!(authority_for_issue((2019, 4, 1)), AUTHORITY_NIA);
+    }
+
+    #[test]
+    fn prc_abbreviation() {
+        assert_eq!(normalize_authority_latin("Embassy of P.R.C in Japan"), "Embassy of P.R.China in Japan");
+        assert_eq!(normalize_authority_latin("Embassy of P.R.C. in Japan"), "Embassy of P.R.China in Japan");
+        assert_eq!(normalize_authority_latin("Embassy of P.R.China"), "Embassy of P.R.China");
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("湖南", "湖北"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}
