@@ -44,12 +44,12 @@ fn ymd(d: &PrintedDate) -> Ymd {
 
 fn add_years(y: Ymd, years: i32) -> Ymd {
     let year = (i32::from(y.year) + years) as u16;
-    let day = y.day.min(super::normalize::days_in_month(i32::from(year), u32::from(y.month)) as u8);
+    let day = y.day.min(crate::mrz::date::days_in_month(year, y.month));
     Ymd::new(year, y.month, day)
 }
 
 fn next_day(y: Ymd) -> Ymd {
-    let dim = super::normalize::days_in_month(i32::from(y.year), u32::from(y.month)) as u8;
+    let dim = crate::mrz::date::days_in_month(y.year, y.month);
     if y.day < dim {
         Ymd::new(y.year, y.month, y.day + 1)
     } else if y.month < 12 {

@@ -188,15 +188,6 @@ impl PrintedDate {
     }
 }
 
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
 
 /// Parses `DD M月/MON YYYY` (`12 12月/DEC 1990`, spaces optional, as the recognizer may read
 /// them). The month comes from the number before `月` and from the abbreviation; when both are
@@ -264,7 +255,7 @@ pub fn parse_date(text: &str) -> Option<PrintedDate> {
         (None, Some(b)) => b,
         (None, None) => return None,
     };
-    if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+    if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > u32::from(crate::mrz::date::days_in_month(year as u16, month as u8)) {
         return None;
     }
     Some(PrintedDate { year, month, day, month_confirmed: month_num.is_some() && abbr.is_some() })
