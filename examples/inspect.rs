@@ -17,6 +17,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("image {}x{}, small {}x{} (factor {})", img.width(), img.height(), p.small.width(), p.small.height(), p.factor);
     println!("exposure: {:?}", engine.check_exposure(&p).err().map(|e| e.to_string()));
     p.small.save(out.join("small.png"))?;
+    let mask = locate::search_mask(&p);
+    mask.save(out.join("search_mask.png"))?;
+    // Every long blob at every closing radius, with the shape figures the locator filters on.
+    let (w, h) = (mask.width() as usize, mask.height() as usize);
+    for r in locate::CLOSING_RADII {
+        let closed = locate::morph::extreme_filter(&locate::morph::extreme_filter(&mask, r, true), r, false);
+        for b in locate::blobs::blobs(closed.as_raw(), w, h, 20) {
+            if b.length >= 0.1 * w.max(h) as f32 {
+                println!(
+                    "radius {r} blob: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} elongation {:.1} fill {:.2}",
+                    b.cx,
+                    b.cy,
+                    b.uy.atan2(b.ux).to_degrees(),
+                    b.length,
+                    b.width,
+                    b.elongation(),
+                    b.fill()
+                );
+            }
+        }
+    }
     for (i, b) in locate::candidates(&p).iter().enumerate() {
         println!(
             "candidate {i}: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} fill {:.2}",

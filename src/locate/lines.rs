@@ -156,6 +156,60 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
     out
 }
 
+/// Steepest line slope [`skew`] looks for (about 7°).
+pub const MAX_SKEW: f32 = 0.12;
+
+/// The slope (rows per column) of the patch's text lines: the shear that makes the ink's row
+/// profile sharpest (the largest sum of squared row counts), searched over ±[`MAX_SKEW`] in steps
+/// of one row across the patch's width, then refined to a third of that. A search patch cut
+/// along a blob whose angle is a few degrees off holds its lines slanted; the row profile then
+/// smears them into one band.
+pub fn skew(img: &GrayImage) -> f32 {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w < 8 || h < 8 {
+        return 0.0;
+    }
+    let mask = patch_mask(img);
+    let ink: Vec<(f32, f32)> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .filter(|&(x, y)| mask[y * w + x] != 0)
+        .map(|(x, y)| (x as f32 - w as f32 / 2.0, y as f32))
+        .collect();
+    if ink.is_empty() {
+        return 0.0;
+    }
+    let margin = (MAX_SKEW * w as f32 / 2.0).ceil() as usize + 1;
+    let mut profile = vec![0u32; h + 2 * margin];
+    let last = profile.len() - 1;
+    let mut score = |t: f32| -> u64 {
+        profile.iter_mut().for_each(|p| *p = 0);
+        for &(x, y) in &ink {
+            let r = (y - x * t + margin as f32) as usize;
+            profile[r.min(last)] += 1;
+        }
+        profile.iter().map(|&c| u64::from(c) * u64::from(c)).sum()
+    };
+    let step = 1.0 / w as f32;
+    let n = (MAX_SKEW / step).ceil() as i32;
+    let mut best = (score(0.0), 0.0f32);
+    for i in -n..=n {
+        let t = i as f32 * step;
+        let s = score(t);
+        if s > best.0 {
+            best = (s, t);
+        }
+    }
+    let coarse = best.1;
+    for k in [-2.0f32, -1.0, 1.0, 2.0] {
+        let t = coarse + k * step / 3.0;
+        let s = score(t);
+        if s > best.0 {
+            best = (s, t);
+        }
+    }
+    best.1
+}
+
 /// The lines of a zone all start and end at the same place. Where their ends disagree by more
 /// than 1.5 character heights, something beside one line (a speck, a page edge, security print)
 /// was taken for print: every line gets the innermost end.
@@ -274,6 +328,38 @@ mod tests {
         assert!((lines[0].y_left - (36.0 + 6.0)).abs() <= 1.5, "{:?}", lines[0]);
         let groups = zone_groups(&lines);
         assert_eq!(groups[0].len(), 2);
+    }
+
+    /// `img` sheared by `slope` rows per column about its centre column.
+    fn shear(img: &GrayImage, slope: f32) -> GrayImage {
+        let cx = img.width() as f32 / 2.0;
+        GrayImage::from_fn(img.width(), img.height(), |x, y| {
+            let sy = y as f32 - (x as f32 - cx) * slope;
+            if sy < 0.0 || sy >= img.height() as f32 {
+                image::Luma([210])
+            } else {
+                *img.get_pixel(x, sy as u32)
+            }
+        })
+    }
+
+    #[test]
+    fn skew_is_the_slope_of_the_lines() {
+        let p = patch(2, 44, 12, 1.7);
+        assert!(skew(&p).abs() < 0.004, "{}", skew(&p));
+        for slope in [-0.08f32, -0.03, 0.02, 0.05, 0.1] {
+            let s = skew(&shear(&p, slope));
+            assert!((s - slope).abs() < 0.006, "slope {slope}: skew {s}");
+        }
+        assert_eq!(skew(&GrayImage::from_pixel(100, 100, image::Luma([128]))), 0.0);
+    }
+
+    #[test]
+    fn slanted_lines_are_found_once_the_skew_is_known() {
+        let p = shear(&patch(2, 44, 12, 1.7), 0.06);
+        assert!(zone_groups(&text_lines(&p)).is_empty(), "a slant of 3.4° smears the row profile");
+        let straightened = shear(&p, -skew(&p));
+        assert_eq!(zone_groups(&text_lines(&straightened)).first().map(Vec::len), Some(2));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::rectify::{sample_rect, LineGeom, OrientedRect};
 /// Black top-hat radius on the small copy (dark detail up to ~17 px wide).
 const TOPHAT_RADIUS: u32 = 8;
 /// Closing radii that merge characters into lines.
-const CLOSING_RADII: [u32; 4] = [1, 2, 3, 6];
+pub const CLOSING_RADII: [u32; 4] = [1, 2, 3, 6];
 /// Candidates refined per image.
 const MAX_CANDIDATES: usize = 5;
 /// Longest side of a search patch in pixels.
@@ -57,12 +57,7 @@ impl Zone {
 pub fn candidates(prepared: &Prepared) -> Vec<blobs::Blob> {
     let small = &prepared.small;
     let (w, h) = (small.width() as usize, small.height() as usize);
-    let bh = morph::blackhat(small, TOPHAT_RADIUS);
-    let t = morph::otsu(&bh).max(20);
-    let mut mask = image::GrayImage::new(w as u32, h as u32);
-    for (m, &v) in mask.iter_mut().zip(bh.iter()) {
-        *m = if v > t { 255 } else { 0 };
-    }
+    let mask = search_mask(prepared);
     let min_len = 0.2 * w.max(h) as f32;
     let mut found: Vec<blobs::Blob> = Vec::new();
     for r in CLOSING_RADII {
@@ -86,6 +81,18 @@ pub fn candidates(prepared: &Prepared) -> Vec<blobs::Blob> {
     found
 }
 
+/// The print mask the candidates are found in: a black top-hat of the small copy (dark detail
+/// smaller than a character) above Otsu's threshold, 255 = print.
+pub fn search_mask(prepared: &Prepared) -> image::GrayImage {
+    let bh = morph::blackhat(&prepared.small, TOPHAT_RADIUS);
+    let t = morph::otsu(&bh).max(20);
+    let mut mask = image::GrayImage::new(bh.width(), bh.height());
+    for (m, &v) in mask.iter_mut().zip(bh.iter()) {
+        *m = if v > t { 255 } else { 0 };
+    }
+    mask
+}
+
 /// The search patch around a candidate, in full-resolution coordinates.
 pub fn search_rect(prepared: &Prepared, blob: &blobs::Blob) -> OrientedRect {
     let f = prepared.factor as f32;
@@ -106,9 +113,29 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
     // line or the whole zone) becomes at most PATCH_BLOB_WIDTH pixels, the patch at most 1600 long.
     let width = blob.width * prepared.factor as f32;
     let scale = (PATCH_MAX_LEN / rect.length).min(PATCH_BLOB_WIDTH / width.max(1.0)).min(1.0);
-    let cols = (rect.length * scale).round().max(8.0) as u32;
-    let rows = (rect.height * scale).round().max(8.0) as u32;
-    let patch = sample_rect(&prepared.luma, &rect, cols, rows);
+    let patch = sample_rect(&prepared.luma, &rect, patch_size(rect.length, scale), patch_size(rect.height, scale));
+    if let Some(zone) = zone_in(&patch, &rect) {
+        return Some(zone);
+    }
+    // A blob that took in print beside the zone has its angle and centre a little off: the zone's
+    // lines sit slanted, or partly outside the patch. Once more, along the lines' own slope and
+    // with a taller patch.
+    let t = lines::skew(&patch);
+    let (ux, uy) = (rect.ux - t * rect.uy, rect.uy + t * rect.ux);
+    let norm = (ux * ux + uy * uy).sqrt();
+    let refined = OrientedRect { ux: ux / norm, uy: uy / norm, height: rect.height * 1.6, ..rect };
+    let patch = sample_rect(&prepared.luma, &refined, patch_size(refined.length, scale), patch_size(refined.height, scale));
+    zone_in(&patch, &refined)
+}
+
+fn patch_size(len: f32, scale: f32) -> u32 {
+    (len * scale).round().max(8.0) as u32
+}
+
+/// The zone in a search patch sampled from `rect`, if it holds a zone-like group of lines.
+fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<Zone> {
+    let (cols, rows) = (patch.width(), patch.height());
+    let scale = cols as f32 / rect.length;
     let found = lines::text_lines(&patch);
     let group = lines::zone_groups(&found).into_iter().next()?;
     let to_image = |x: f32, y: f32| rect.point(x / cols as f32, y / rows as f32);
