@@ -38,7 +38,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    for (i, b) in locate::candidates(&p).iter().enumerate() {
+    let long = |b: &locate::blobs::Blob| b.length >= 0.1 * w.max(h) as f32;
+    for b in locate::oriented::oriented_blobs(&mask, long) {
+        println!(
+            "oriented blob: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} elongation {:.1} fill {:.2}",
+            b.cx,
+            b.cy,
+            b.uy.atan2(b.ux).to_degrees(),
+            b.length,
+            b.width,
+            b.elongation(),
+            b.fill()
+        );
+    }
+    let first = locate::candidates(&p);
+    let all: Vec<_> = first.iter().copied().chain(locate::oriented_candidates(&p, &first)).collect();
+    for (i, b) in all.iter().enumerate() {
         println!(
             "candidate {i}: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} fill {:.2}",
             b.cx,
@@ -49,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             b.fill()
         );
         let rect = locate::search_rect(&p, b);
-        let scale = (1600.0 / rect.length).min(48.0 / (b.width * p.factor as f32).max(1.0)).min(1.0);
+        let scale = (1600.0 / rect.length).min(96.0 / (b.width * p.factor as f32).max(1.0)).min(1.0);
         let patch = passread::rectify::sample_rect(
             &p.luma,
             &rect,

@@ -22,7 +22,7 @@ use crate::result::{mrz_result, ChineseResult, PassportResult};
 pub const MIN_PAGE_COVERAGE: f32 = 0.23;
 /// Smallest character height (full-resolution pixels) worth reading.
 pub const MIN_CHAR_HEIGHT: f32 = 4.0;
-/// Zones tried per image.
+/// Zones tried per image and candidate pass.
 const MAX_ZONES: usize = 3;
 
 /// What the engine read from one located zone in one direction.
@@ -248,16 +248,21 @@ impl Engine {
         let mut best: Option<ZoneReading> = None;
         let mut smallest_h = f32::MAX;
         let mut seen: Vec<Zone> = Vec::new();
-        // Candidates one at a time, so a frame whose first candidate reads costs one patch.
-        'zones: for blob in locate::candidates(p) {
+        // Candidates one at a time, so a frame whose first candidate reads costs one patch; the
+        // directional closings only when the square ones gave nothing that reads.
+        let first = locate::candidates(p);
+        let more = std::iter::once_with(|| locate::oriented_candidates(p, &first)).flatten().map(|b| (b, 1));
+        let mut tried = [0usize; 2];
+        'zones: for (blob, pass) in first.iter().map(|b| (*b, 0)).chain(more) {
+            if tried[pass] >= MAX_ZONES {
+                continue;
+            }
             let Some(zone) = locate::zone_at(p, &blob) else { continue };
             if seen.iter().any(|z| z.same_as(&zone)) {
                 continue;
             }
             seen.push(zone.clone());
-            if seen.len() > MAX_ZONES {
-                break;
-            }
+            tried[pass] += 1;
             smallest_h = smallest_h.min(zone.char_height());
             if zone.char_height() < MIN_CHAR_HEIGHT {
                 continue;

@@ -15,6 +15,7 @@
 pub mod blobs;
 pub mod lines;
 pub mod morph;
+pub mod oriented;
 
 use crate::prepare::Prepared;
 use crate::rectify::{sample_rect, LineGeom, OrientedRect};
@@ -58,20 +59,12 @@ pub fn candidates(prepared: &Prepared) -> Vec<blobs::Blob> {
     let small = &prepared.small;
     let (w, h) = (small.width() as usize, small.height() as usize);
     let mask = search_mask(prepared);
-    let min_len = 0.2 * w.max(h) as f32;
+    let line_like = line_like(w, h);
     let mut found: Vec<blobs::Blob> = Vec::new();
     for r in CLOSING_RADII {
         let closed = morph::extreme_filter(&morph::extreme_filter(&mask, r, true), r, false);
         for b in blobs::blobs(closed.as_raw(), w, h, 20) {
-            if b.length < min_len || b.elongation() < 5.0 || b.fill() < 0.35 {
-                continue;
-            }
-            let duplicate = found.iter().any(|f| {
-                let d = ((f.cx - b.cx).powi(2) + (f.cy - b.cy).powi(2)).sqrt();
-                let cos = (f.ux * b.ux + f.uy * b.uy).abs();
-                d < 0.1 * f.length.max(b.length) && cos > 0.99 && (f.length - b.length).abs() < 0.1 * f.length
-            });
-            if !duplicate {
+            if line_like(&b) && !found.iter().any(|f| same_blob(f, &b)) {
                 found.push(b);
             }
         }
@@ -79,6 +72,35 @@ pub fn candidates(prepared: &Prepared) -> Vec<blobs::Blob> {
     found.sort_by(|a, b| b.length.total_cmp(&a.length));
     found.truncate(MAX_CANDIDATES);
     found
+}
+
+/// More text-line candidates, for a frame whose [`candidates`] gave no readable zone: blobs of
+/// closings along four directions ([`oriented`]), which keep a zone apart from print close
+/// beside it. Best first, without the blobs of `first` (what `candidates` gave).
+pub fn oriented_candidates(prepared: &Prepared, first: &[blobs::Blob]) -> Vec<blobs::Blob> {
+    let (w, h) = (prepared.small.width() as usize, prepared.small.height() as usize);
+    let mut found: Vec<blobs::Blob> = Vec::new();
+    for b in oriented::oriented_blobs(&search_mask(prepared), line_like(w, h)) {
+        if !first.iter().chain(found.iter()).any(|f| same_blob(f, &b)) {
+            found.push(b);
+        }
+    }
+    found.truncate(MAX_CANDIDATES);
+    found
+}
+
+/// The shape test for a text-line blob on a `w` x `h` small copy: at least a fifth of the longer
+/// side long, five times longer than wide, and filled.
+fn line_like(w: usize, h: usize) -> impl Fn(&blobs::Blob) -> bool {
+    let min_len = 0.2 * w.max(h) as f32;
+    move |b| b.length >= min_len && b.elongation() >= 5.0 && b.fill() >= 0.35
+}
+
+/// Whether two blobs are the same line: close, parallel and of about the same length.
+fn same_blob(f: &blobs::Blob, b: &blobs::Blob) -> bool {
+    let d = ((f.cx - b.cx).powi(2) + (f.cy - b.cy).powi(2)).sqrt();
+    let cos = (f.ux * b.ux + f.uy * b.uy).abs();
+    d < 0.1 * f.length.max(b.length) && cos > 0.99 && (f.length - b.length).abs() < 0.1 * f.length
 }
 
 /// The print mask the candidates are found in: a black top-hat of the small copy (dark detail
@@ -163,7 +185,8 @@ impl Zone {
 /// Zones in the frame, most likely first, each in one of its two reading directions.
 pub fn locate(prepared: &Prepared) -> Vec<Zone> {
     let mut zones: Vec<Zone> = Vec::new();
-    for blob in candidates(prepared) {
+    let first = candidates(prepared);
+    for blob in first.iter().cloned().chain(oriented_candidates(prepared, &first)) {
         if let Some(zone) = zone_at(prepared, &blob) {
             if !zones.iter().any(|z| z.same_as(&zone)) {
                 zones.push(zone);

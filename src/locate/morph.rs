@@ -98,6 +98,18 @@ pub fn extreme_filter(img: &GrayImage, r: u32, max: bool) -> GrayImage {
     GrayImage::from_raw(w as u32, h as u32, tmp).expect("sizes match")
 }
 
+/// Max (`max = true`) or min filter of radius `r` along each row only.
+pub fn running_extreme_rows(img: &GrayImage, r: u32, max: bool) -> GrayImage {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let src = img.as_raw();
+    let mut out = vec![0u8; w * h];
+    let (mut g, mut hb) = (Vec::new(), Vec::new());
+    for y in 0..h {
+        running_extreme(&src[y * w..(y + 1) * w], &mut out[y * w..(y + 1) * w], r as usize, max, &mut g, &mut hb);
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).expect("sizes match")
+}
+
 /// Black top-hat: closing minus the image. Dark details narrower than `2r+1` light up.
 pub fn blackhat(img: &GrayImage, r: u32) -> GrayImage {
     let closed = extreme_filter(&extreme_filter(img, r, true), r, false);
@@ -211,10 +223,15 @@ mod tests {
     use super::*;
 
     fn naive(img: &GrayImage, r: i64, max: bool) -> GrayImage {
+        naive_window(img, r, r, max)
+    }
+
+    /// Max or min over a window of `rx` columns and `ry` rows either side.
+    fn naive_window(img: &GrayImage, r: i64, ry: i64, max: bool) -> GrayImage {
         let (w, h) = (img.width() as i64, img.height() as i64);
         GrayImage::from_fn(w as u32, h as u32, |x, y| {
             let mut v = if max { 0 } else { 255 };
-            for dy in -r..=r {
+            for dy in -ry..=ry {
                 for dx in -r..=r {
                     let (xx, yy) = (x as i64 + dx, y as i64 + dy);
                     if xx >= 0 && yy >= 0 && xx < w && yy < h {
@@ -234,6 +251,7 @@ mod tests {
             for r in [0, 1, 2, 5, 30] {
                 for max in [true, false] {
                     assert_eq!(extreme_filter(&img, r, max), naive(&img, r as i64, max), "{w}x{h} r={r} max={max}");
+                    assert_eq!(running_extreme_rows(&img, r, max), naive_window(&img, r as i64, 0, max), "rows {w}x{h} r={r}");
                 }
             }
         }
