@@ -110,8 +110,14 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
         // Columns with ink in the band, except structures that cross it (page edges, rules).
         let margin = (0.6 * height).ceil() as usize;
         let (above, below) = (r0.checked_sub(margin), (r1 + margin < h).then_some(r1 + margin));
+        // A structure crosses where ink runs from above the band to below it with hardly a
+        // break; print of the lines above and below has the space between lines in between.
         let crosses = |x: usize| match (above, below) {
-            (Some(a), Some(b)) => mask[a * w + x] != 0 && mask[b * w + x] != 0,
+            (Some(a), Some(b)) => {
+                mask[a * w + x] != 0
+                    && mask[b * w + x] != 0
+                    && (a..=b).filter(|&yy| mask[yy * w + x] != 0).count() * 10 >= (b - a + 1) * 9
+            }
             _ => false,
         };
         let cols: Vec<bool> = (0..w).map(|x| (r0..r1).any(|yy| mask[yy * w + x] != 0) && !crosses(x)).collect();
@@ -268,7 +274,7 @@ fn glyph_chain(cols: &[bool], mask: &[u8], w: usize, (r0, r1): (usize, usize), h
 }
 
 /// The most zone-like group of 2 or 3 consecutive lines: long (at least 20 heights), of equal
-/// length and height, evenly spaced 1.3 to 2.6 heights apart. Longest group first.
+/// length and height, evenly spaced 1.15 to 2.6 heights apart (blur widens the measured height). Longest group first.
 pub fn zone_groups(lines: &[PatchLine]) -> Vec<Vec<PatchLine>> {
     let mut sorted: Vec<PatchLine> = lines.iter().copied().filter(|l| l.length() >= 20.0 * l.height).collect();
     sorted.sort_by(|a, b| a.y_mid().total_cmp(&b.y_mid()));
@@ -280,7 +286,7 @@ pub fn zone_groups(lines: &[PatchLine]) -> Vec<Vec<PatchLine>> {
             let similar = g.iter().all(|l| (l.height - h).abs() <= 0.3 * h && (l.length() - len).abs() <= 0.15 * len);
             let spaced = g.windows(2).all(|p| {
                 let d = p[1].y_mid() - p[0].y_mid();
-                (1.3 * h..=2.6 * h).contains(&d)
+                (1.15 * h..=2.6 * h).contains(&d)
             });
             let overlap = g.iter().all(|l| (l.x_left - g[0].x_left).abs() <= 4.0 * h);
             if similar && spaced && overlap {

@@ -48,6 +48,14 @@ impl Zone {
         self.lines.iter().map(|l| l.height).sum::<f32>() / self.lines.len().max(1) as f32
     }
 
+    /// The middle of the zone's lines.
+    pub fn centre(&self) -> (f32, f32) {
+        let n = (2 * self.lines.len()).max(1) as f32;
+        let x = self.lines.iter().map(|l| l.x0 + l.x1).sum::<f32>() / n;
+        let y = self.lines.iter().map(|l| l.y0 + l.y1).sum::<f32>() / n;
+        (x, y)
+    }
+
     /// Length of the longest line in full-resolution pixels.
     pub fn length(&self) -> f32 {
         self.lines.iter().map(LineGeom::length).fold(0.0, f32::max)
@@ -136,8 +144,17 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
     let width = blob.width * prepared.factor as f32;
     let scale = (PATCH_MAX_LEN / rect.length).min(PATCH_BLOB_WIDTH / width.max(1.0)).min(1.0);
     let patch = sample_rect(&prepared.luma, &rect, patch_size(rect.length, scale), patch_size(rect.height, scale));
-    if let Some(zone) = zone_in(&patch, &rect) {
-        return Some(zone);
+    if let Some((zone, cut)) = zone_in(&patch, &rect) {
+        if !cut {
+            return Some(zone);
+        }
+        // The lines run to the patch's end: the blob was only part of the zone. Once more,
+        // centred on the lines, twice as long.
+        let (cx, cy) = zone.centre();
+        let longer = OrientedRect { cx, cy, length: rect.length * 2.0, ..rect };
+        let scale = scale.min(PATCH_MAX_LEN / longer.length);
+        let patch = sample_rect(&prepared.luma, &longer, patch_size(longer.length, scale), patch_size(longer.height, scale));
+        return Some(zone_in(&patch, &longer).map_or(zone, |(z, _)| z));
     }
     // A blob that took in print beside the zone has its angle and centre a little off: the zone's
     // lines sit slanted, or partly outside the patch. Once more, along the lines' own slope and
@@ -147,21 +164,23 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
     let norm = (ux * ux + uy * uy).sqrt();
     let refined = OrientedRect { ux: ux / norm, uy: uy / norm, height: rect.height * 1.6, ..rect };
     let patch = sample_rect(&prepared.luma, &refined, patch_size(refined.length, scale), patch_size(refined.height, scale));
-    zone_in(&patch, &refined)
+    zone_in(&patch, &refined).map(|(z, _)| z)
 }
 
 fn patch_size(len: f32, scale: f32) -> u32 {
     (len * scale).round().max(8.0) as u32
 }
 
-/// The zone in a search patch sampled from `rect`, if it holds a zone-like group of lines.
-fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<Zone> {
+/// The zone in a search patch sampled from `rect`, if it holds a zone-like group of lines, and
+/// whether its lines run to within a character height of the patch's ends (cut off by them).
+fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<(Zone, bool)> {
     let (cols, rows) = (patch.width(), patch.height());
     let scale = cols as f32 / rect.length;
-    let found = lines::text_lines(&patch);
+    let found = lines::text_lines(patch);
     let group = lines::zone_groups(&found).into_iter().next()?;
+    let cut = group.iter().any(|l| l.x_left < l.height || l.x_right > cols as f32 - l.height);
     let to_image = |x: f32, y: f32| rect.point(x / cols as f32, y / rows as f32);
-    Some(Zone {
+    let zone = Zone {
         lines: group
             .iter()
             .map(|l| {
@@ -170,7 +189,8 @@ fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<Zone> {
                 LineGeom { x0, y0, x1, y1, height: l.height / scale }
             })
             .collect(),
-    })
+    };
+    Some((zone, cut))
 }
 
 impl Zone {

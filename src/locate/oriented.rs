@@ -10,8 +10,10 @@ use image::GrayImage;
 use super::blobs::{self, Blob};
 use super::morph::running_extreme_rows;
 
-/// Radii of the closings along the lines (gaps up to twice this are bridged).
-const RADII: [u32; 2] = [2, 4];
+/// Radii of the closings along the lines (gaps up to twice this are bridged). The largest
+/// bridges a run of filler `<` on a large zone: a chevron is one thin stroke in every row, so
+/// the gap along a row is nearly a whole character pitch.
+const RADII: [u32; 3] = [2, 4, 7];
 
 /// One of the four frames: the mask as the closings see it, and the map back.
 struct Frame {
