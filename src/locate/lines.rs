@@ -132,7 +132,9 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
         }
         // Centre line from the ink's mean row in the left and right thirds.
         let third = (xr - xl) / 3;
-        let (ext0, ext1) = (top.saturating_sub((height / 2.0) as usize), (bottom + (height / 2.0) as usize).min(h));
+        // A quarter height beyond the band for a slanted line's ends, no more: closer lines'
+        // print would pull the centre towards them.
+        let (ext0, ext1) = (top.saturating_sub((height / 4.0) as usize), (bottom + (height / 4.0) as usize).min(h));
         let mean_row = |c0: usize, c1: usize| -> Option<f32> {
             let (mut s, mut n) = (0f32, 0f32);
             for yy in ext0..ext1 {
@@ -373,6 +375,17 @@ mod tests {
         let lines = text_lines(&patch(3, 30, 10, 1.75));
         let groups = zone_groups(&lines);
         assert_eq!(groups[0].len(), 3, "{lines:?}");
+    }
+
+    #[test]
+    fn lines_close_together_keep_their_whole_length() {
+        // Pitch 1.4 heights: the rows a line height above and below a line are the neighbours' print.
+        let lines = text_lines(&patch(3, 30, 14, 1.4));
+        let groups = zone_groups(&lines);
+        assert_eq!(groups.first().map(Vec::len), Some(3), "{lines:?}");
+        for l in &groups[0] {
+            assert!((l.length() - (29.0 * 14.0 * 1.05 + 0.7 * 14.0 * 1.05)).abs() <= 8.0, "{l:?}");
+        }
     }
 
     #[test]

@@ -149,9 +149,9 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
             return Some(zone);
         }
         // The lines run to the patch's end: the blob was only part of the zone. Once more,
-        // centred on the lines, twice as long.
+        // centred on the lines, twice as long and half as tall again (a third line).
         let (cx, cy) = zone.centre();
-        let longer = OrientedRect { cx, cy, length: rect.length * 2.0, ..rect };
+        let longer = OrientedRect { cx, cy, length: rect.length * 2.0, height: rect.height * 1.5, ..rect };
         let scale = scale.min(PATCH_MAX_LEN / longer.length);
         let patch = sample_rect(&prepared.luma, &longer, patch_size(longer.length, scale), patch_size(longer.height, scale));
         return Some(zone_in(&patch, &longer).map_or(zone, |(z, _)| z));
@@ -178,7 +178,13 @@ fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<(Zone, bool)
     let scale = cols as f32 / rect.length;
     let found = lines::text_lines(patch);
     let group = lines::zone_groups(&found).into_iter().next()?;
-    let cut = group.iter().any(|l| l.x_left < l.height || l.x_right > cols as f32 - l.height);
+    let ends_cut = group.iter().any(|l| l.x_left < l.height || l.x_right > cols as f32 - l.height);
+    // Two lines with room for a third one only beyond the patch's top or bottom: a TD1 card's
+    // zone may be cut.
+    let h = group[0].height;
+    let (top, bottom) = (group[0].y_left.min(group[0].y_right), group[group.len() - 1].y_left.max(group[group.len() - 1].y_right));
+    let rows_cut = group.len() == 2 && (top < 2.5 * h || bottom > rows as f32 - 2.5 * h);
+    let cut = ends_cut || rows_cut;
     let to_image = |x: f32, y: f32| rect.point(x / cols as f32, y / rows as f32);
     let zone = Zone {
         lines: group
