@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let long = |b: &locate::blobs::Blob| b.length >= 0.1 * w.max(h) as f32;
-    for b in locate::oriented::oriented_blobs(&mask, long) {
+    for b in locate::oriented::oriented_blobs(&mask, long, &[]) {
         println!(
             "oriented blob: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} elongation {:.1} fill {:.2}",
             b.cx,

@@ -52,18 +52,41 @@ impl OrientedRect {
     }
 }
 
-/// Samples `rect` into a `cols` x `rows` raster.
+/// Samples `rect` into a `cols` x `rows` raster: [`sample`] at the centre of every raster cell.
+/// The cell centres step through the image by fixed increments, and away from the image's
+/// border the bilinear sample needs no clamping.
 pub fn sample_rect(img: &GrayImage, rect: &OrientedRect, cols: u32, rows: u32) -> GrayImage {
-    let mut out = GrayImage::new(cols, rows);
-    for j in 0..rows {
-        let b = (j as f32 + 0.5) / rows as f32;
-        for i in 0..cols {
-            let a = (i as f32 + 0.5) / cols as f32;
-            let (x, y) = rect.point(a, b);
-            out.put_pixel(i, j, image::Luma([sample(img, x, y).round().clamp(0.0, 255.0) as u8]));
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let raw = img.as_raw();
+    let mut out = vec![0u8; cols as usize * rows as usize];
+    if cols == 0 || rows == 0 || w == 0 || h == 0 {
+        return GrayImage::from_raw(cols, rows, out).expect("sizes match");
+    }
+    // Continuous pixel-centre coordinates shifted by half a pixel: the bilinear grid.
+    let (x0, y0) = rect.point(0.5 / cols as f32, 0.5 / rows as f32);
+    let (x0, y0) = (x0 - 0.5, y0 - 0.5);
+    let (step_a, step_b) = (rect.length / cols as f32, rect.height / rows as f32);
+    let (dxi, dyi) = (step_a * rect.ux, step_a * rect.uy);
+    let (dxj, dyj) = (-step_b * rect.uy, step_b * rect.ux);
+    let (max_x, max_y) = ((w - 1) as f32, (h - 1) as f32);
+    for (j, row) in out.chunks_exact_mut(cols as usize).enumerate() {
+        let (rx, ry) = (x0 + j as f32 * dxj, y0 + j as f32 * dyj);
+        for (i, o) in row.iter_mut().enumerate() {
+            let (fx, fy) = (rx + i as f32 * dxi, ry + i as f32 * dyi);
+            *o = if fx >= 0.0 && fy >= 0.0 && fx < max_x && fy < max_y {
+                let (xi, yi) = (fx as usize, fy as usize);
+                let (ax, ay) = (fx - xi as f32, fy - yi as f32);
+                let k = yi * w + xi;
+                let (p00, p01, p10, p11) = (raw[k], raw[k + 1], raw[k + w], raw[k + w + 1]);
+                let top = f32::from(p00) + (f32::from(p01) - f32::from(p00)) * ax;
+                let bottom = f32::from(p10) + (f32::from(p11) - f32::from(p10)) * ax;
+                (top + (bottom - top) * ay + 0.5) as u8
+            } else {
+                sample(img, fx + 0.5, fy + 0.5).round().clamp(0.0, 255.0) as u8
+            };
         }
     }
-    out
+    GrayImage::from_raw(cols, rows, out).expect("sizes match")
 }
 
 /// One text line of the zone in full-resolution image coordinates: the two ends of its ink on
@@ -170,6 +193,29 @@ mod tests {
         let a = sample_rect(&upright, &OrientedRect { cx: 50.0, cy: 20.0, ux: 1.0, uy: 0.0, length: 100.0, height: 40.0 }, 100, 40);
         let b = sample_rect(&rotated, &OrientedRect { cx: 20.0, cy: 50.0, ux: 0.0, uy: 1.0, length: 100.0, height: 40.0 }, 100, 40);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn sample_rect_is_sample_at_every_cell_centre() {
+        let img = GrayImage::from_fn(90, 70, |x, y| image::Luma([((x * 37 + y * 11 + x * y) % 256) as u8]));
+        let rects = [
+            OrientedRect { cx: 45.0, cy: 35.0, ux: 1.0, uy: 0.0, length: 60.0, height: 20.0 },
+            OrientedRect { cx: 40.0, cy: 30.0, ux: 0.8, uy: 0.6, length: 70.3, height: 33.1 },
+            // Partly outside the image: the edge pixels are repeated.
+            OrientedRect { cx: 10.0, cy: 65.0, ux: -0.6, uy: 0.8, length: 80.0, height: 50.0 },
+        ];
+        for rect in rects {
+            let (cols, rows) = (53, 21);
+            let got = sample_rect(&img, &rect, cols, rows);
+            for j in 0..rows {
+                for i in 0..cols {
+                    let (x, y) = rect.point((i as f32 + 0.5) / cols as f32, (j as f32 + 0.5) / rows as f32);
+                    let want = sample(&img, x, y).round();
+                    let diff = (f32::from(got.get_pixel(i, j)[0]) - want).abs();
+                    assert!(diff <= 1.0, "{rect:?} cell ({i},{j}): {} vs {want}", got.get_pixel(i, j)[0]);
+                }
+            }
+        }
     }
 
     #[test]

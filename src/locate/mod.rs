@@ -88,7 +88,9 @@ pub fn candidates(prepared: &Prepared) -> Vec<blobs::Blob> {
 pub fn oriented_candidates(prepared: &Prepared, first: &[blobs::Blob]) -> Vec<blobs::Blob> {
     let (w, h) = (prepared.small.width() as usize, prepared.small.height() as usize);
     let mut found: Vec<blobs::Blob> = Vec::new();
-    for b in oriented::oriented_blobs(&search_mask(prepared), line_like(w, h)) {
+    // The page's lines run parallel: the first candidates' directions say which to search.
+    let hints: Vec<f32> = first.iter().map(|b| b.uy.atan2(b.ux).to_degrees()).collect();
+    for b in oriented::oriented_blobs(&search_mask(prepared), line_like(w, h), &hints) {
         if !first.iter().chain(found.iter()).any(|f| same_blob(f, &b)) {
             found.push(b);
         }

@@ -67,17 +67,37 @@ impl Frame {
     }
 }
 
+/// Whether a direction (degrees) is within `tolerance` of `axis`, both taken modulo 180°.
+fn near_axis(deg: f32, axis: f32, tolerance: f32) -> bool {
+    let d = (deg - axis).rem_euclid(180.0);
+    d.min(180.0 - d) <= tolerance
+}
+
 /// Text-line blobs of `mask` (255 = print) found by closings along four directions, in the
 /// mask's coordinates, longest first. `keep` decides which blobs are line-like enough.
-pub fn oriented_blobs(mask: &GrayImage, keep: impl Fn(&Blob) -> bool) -> Vec<Blob> {
+/// `hints` are directions (degrees) the page's print is known to run in, if any: only the
+/// frames within 30° of one are searched (the lines of a page are parallel); empty = all four.
+pub fn oriented_blobs(mask: &GrayImage, keep: impl Fn(&Blob) -> bool, hints: &[f32]) -> Vec<Blob> {
     let (ow, oh) = (mask.width() as f32, mask.height() as f32);
-    let turned = turn45(mask);
-    let frames = [
-        Frame { mask: mask.clone(), turned: false, transposed: false },
-        Frame { mask: transpose(mask), turned: false, transposed: true },
-        Frame { mask: transpose(&turned), turned: true, transposed: true },
-        Frame { mask: turned, turned: true, transposed: false },
-    ];
+    let wanted = |axis: f32| hints.is_empty() || hints.iter().any(|&h| near_axis(h, axis, 30.0));
+    let mut frames = Vec::new();
+    if wanted(0.0) {
+        frames.push(Frame { mask: mask.clone(), turned: false, transposed: false });
+    }
+    if wanted(90.0) {
+        frames.push(Frame { mask: transpose(mask), turned: false, transposed: true });
+    }
+    if wanted(45.0) || wanted(135.0) {
+        let turned = turn45(mask);
+        // The turned mask's rows run at 135° of the original (up to the right, y down), its
+        // columns at 45°.
+        if wanted(45.0) {
+            frames.push(Frame { mask: transpose(&turned), turned: true, transposed: true });
+        }
+        if wanted(135.0) {
+            frames.push(Frame { mask: turned, turned: true, transposed: false });
+        }
+    }
     let mut out = Vec::new();
     for frame in &frames {
         let (w, h) = (frame.mask.width() as usize, frame.mask.height() as usize);
@@ -137,7 +157,9 @@ mod tests {
     #[test]
     fn finds_each_line_at_every_angle() {
         for deg in [0.0f32, 17.0, 30.0, 45.0, 62.0, 90.0, 118.0, 135.0, 160.0] {
-            let found = oriented_blobs(&zone_mask(deg), |b| b.length > 250.0 && b.elongation() > 10.0);
+            let found = oriented_blobs(&zone_mask(deg), |b| b.length > 250.0 && b.elongation() > 10.0, &[]);
+            let hinted = oriented_blobs(&zone_mask(deg), |b| b.length > 250.0 && b.elongation() > 10.0, &[deg + 4.0]);
+            assert_eq!(hinted.len(), found.len(), "{deg}°: a hint near the lines keeps them");
             assert!(found.len() >= 2, "{deg}°: {found:?}");
             for b in &found[..2] {
                 let angle = b.uy.atan2(b.ux).to_degrees().rem_euclid(180.0);
