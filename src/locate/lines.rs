@@ -3,7 +3,7 @@
 
 use image::GrayImage;
 
-use super::morph::{extreme_filter, Histogram};
+use super::morph::{box_blur, extreme_filter, noise_sigma, Histogram};
 
 /// A text line in patch coordinates (continuous; x along, y across).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,8 +47,22 @@ fn contrast_threshold(img: &GrayImage) -> u8 {
     ((f32::from(hist.percentile(0.98).saturating_sub(hist.percentile(0.02))) * 0.4) as u8).max(24)
 }
 
-/// The ink mask of a search patch, with the radius and contrast [`text_lines`] uses.
+/// Pixel noise (s.d.) above which a patch is smoothed before its ink mask is taken.
+const NOISY: f32 = 4.0;
+
+/// The ink mask of a search patch, with the radius and contrast [`text_lines`] uses. A noisy
+/// patch is smoothed first (a box of about a quarter of the noise's s.d. in radius): the local
+/// minimum and maximum of noise alone exceed the contrast threshold, and the mask turns to
+/// salt and pepper that hides the lines.
 pub fn patch_mask(img: &GrayImage) -> Vec<u8> {
+    let sigma = noise_sigma(img);
+    let smoothed;
+    let img = if sigma > NOISY {
+        smoothed = box_blur(img, ((sigma / 4.0).round() as u32).clamp(1, 3));
+        &smoothed
+    } else {
+        img
+    };
     ink_mask(img, (img.height() / 10).clamp(3, 40), contrast_threshold(img))
 }
 

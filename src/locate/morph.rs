@@ -180,6 +180,66 @@ impl Histogram {
     }
 }
 
+/// Mean over a `(2r+1)`-square window (the window shrinks at the border): rows, then columns,
+/// by running sums.
+pub fn box_blur(img: &GrayImage, r: u32) -> GrayImage {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let r = r as usize;
+    if r == 0 || w == 0 || h == 0 {
+        return img.clone();
+    }
+    let blur_line = |src: &[u32], dst: &mut [u32]| {
+        let n = src.len();
+        let mut prefix = vec![0u32; n + 1];
+        for i in 0..n {
+            prefix[i + 1] = prefix[i] + src[i];
+        }
+        for i in 0..n {
+            let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
+            // Sums scaled by 256 keep the rounding of the second pass exact enough.
+            dst[i] = ((prefix[b] - prefix[a]) * 256 + (b - a) as u32 / 2) / (b - a) as u32;
+        }
+    };
+    let mut rows = vec![0u32; w * h];
+    let src: Vec<u32> = img.as_raw().iter().map(|&v| u32::from(v)).collect();
+    for y in 0..h {
+        blur_line(&src[y * w..(y + 1) * w], &mut rows[y * w..(y + 1) * w]);
+    }
+    let mut out = vec![0u8; w * h];
+    let (mut col, mut res) = (vec![0u32; h], vec![0u32; h]);
+    for x in 0..w {
+        for y in 0..h {
+            col[y] = rows[y * w + x];
+        }
+        blur_line(&col, &mut res);
+        for y in 0..h {
+            out[y * w + x] = ((res[y] / 256 + 128) / 256).min(255) as u8;
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).expect("sizes match")
+}
+
+/// The standard deviation of the image's pixel noise, from the median absolute difference of
+/// horizontal neighbours (edges are few, so they hardly move the median).
+pub fn noise_sigma(img: &GrayImage) -> f32 {
+    let w = img.width() as usize;
+    let mut hist = [0u32; 256];
+    let mut n = 0u32;
+    for row in img.as_raw().chunks_exact(w.max(1)) {
+        for p in row.windows(2) {
+            hist[usize::from(p[0].abs_diff(p[1]))] += 1;
+            n += 1;
+        }
+    }
+    let mut acc = 0;
+    let median = hist.iter().position(|&c| {
+        acc += c;
+        acc * 2 >= n
+    });
+    // For Gaussian noise of s.d. σ the difference has s.d. σ√2 and median |d| 0.6745 σ√2.
+    median.map_or(0.0, |m| m as f32 / (0.6745 * std::f32::consts::SQRT_2))
+}
+
 /// Summed-area table of an image (and of its squares), for box means and variances.
 pub struct Integral {
     w: usize,
@@ -263,6 +323,41 @@ mod tests {
         let bh = blackhat(&img, 3);
         assert_eq!(bh.get_pixel(20, 20)[0], 170);
         assert_eq!(bh.get_pixel(5, 20)[0], 0);
+    }
+
+    #[test]
+    fn box_blur_is_the_window_mean() {
+        let img = GrayImage::from_fn(23, 17, |x, y| image::Luma([((x * 53 + y * 29 + x * y) % 256) as u8]));
+        for r in [0u32, 1, 3] {
+            let got = box_blur(&img, r);
+            for y in 0..17i64 {
+                for x in 0..23i64 {
+                    let (mut s, mut n) = (0f64, 0f64);
+                    for yy in (y - r as i64).max(0)..=(y + r as i64).min(16) {
+                        for xx in (x - r as i64).max(0)..=(x + r as i64).min(22) {
+                            s += f64::from(img.get_pixel(xx as u32, yy as u32)[0]);
+                            n += 1.0;
+                        }
+                    }
+                    let want = s / n;
+                    let v = f64::from(got.get_pixel(x as u32, y as u32)[0]);
+                    assert!((v - want).abs() <= 1.0, "r={r} ({x},{y}): {v} vs {want}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn noise_sigma_of_flat_and_noisy_images() {
+        assert_eq!(noise_sigma(&GrayImage::from_pixel(50, 50, image::Luma([128]))), 0.0);
+        // Uniform noise of width 40 (s.d. 11.5), from a small LCG.
+        let mut state = 12345u32;
+        let noisy = GrayImage::from_fn(200, 200, |_, _| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            image::Luma([(108 + (state >> 16) % 41) as u8])
+        });
+        let s = noise_sigma(&noisy);
+        assert!((8.0..16.0).contains(&s), "{s}");
     }
 
     #[test]
