@@ -3,7 +3,7 @@
 //! Only PNG, JPEG, BMP and TIFF are compiled in. The header is read first and its dimensions
 //! checked (15..=8192 px a side) before any pixel buffer is allocated, and the decoders run with
 //! allocation limits, so a file that claims to be huge costs nothing. JPEG/TIFF EXIF orientation
-//! is applied. Empty, corrupt and truncated files give AIS.0102 (not a valid image of an
+//! is applied. A JPEG is decoded to its luma plane only (every stage reads luma). Empty, corrupt and truncated files give AIS.0102 (not a valid image of an
 //! accepted format); nothing here panics on hostile input (see the fuzz target `image_input`).
 
 mod base64;
@@ -103,6 +103,34 @@ fn decode_with(mut decoder: impl ImageDecoder) -> Result<DynamicImage, Error> {
     Ok(image)
 }
 
+/// The luma plane of a JPEG, EXIF orientation applied, within the same limits as the other
+/// formats (dimensions checked from the header before any pixels are decoded).
+fn decode_jpeg_luma(bytes: &[u8]) -> Result<DynamicImage, Error> {
+    use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::Luma)
+        .set_max_width(MAX_SIDE as usize)
+        .set_max_height(MAX_SIDE as usize);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    let unreadable = |e: zune_jpeg::errors::DecodeErrors| Error::UnsupportedFormat(format!("unreadable JPEG: {e:?}"));
+    decoder.decode_headers().map_err(unreadable)?;
+    let info = decoder.info().ok_or_else(|| Error::UnsupportedFormat("JPEG without a frame header".into()))?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    check_dimensions(w, h)?;
+    let orientation = decoder
+        .exif()
+        .and_then(|exif| image::metadata::Orientation::from_exif_chunk(exif))
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let pixels = decoder.decode().map_err(unreadable)?;
+    if pixels.len() != w as usize * h as usize {
+        return Err(Error::UnsupportedFormat(format!("JPEG decoded to {} bytes for {w}x{h} luma", pixels.len())));
+    }
+    let luma = image::GrayImage::from_raw(w, h, pixels).ok_or_else(|| Error::UnsupportedFormat("JPEG size".into()))?;
+    let mut image = DynamicImage::ImageLuma8(luma);
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
 /// Decodes an image file's bytes within the API's limits.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, Error> {
     decode_within(bytes, MAX_FILE_BYTES)
@@ -127,7 +155,17 @@ fn decode_within(bytes: &[u8], max_bytes: usize) -> Result<Decoded, Error> {
     let cursor = Cursor::new(bytes);
     let image = match format {
         ImageFormat::Png => decode_with(image::codecs::png::PngDecoder::new(cursor).map_err(header_error)?),
-        ImageFormat::Jpeg => decode_with(image::codecs::jpeg::JpegDecoder::new(cursor).map_err(header_error)?),
+        // Only the luma plane: every stage reads luma, and decoding a 12 MP photo's chroma and
+        // converting it to RGB costs more than the whole search. A JPEG the luma path refuses
+        // (CMYK, say) goes through the full decoder and its error.
+        ImageFormat::Jpeg => match decode_jpeg_luma(bytes) {
+            Ok(image) => Ok(image),
+            Err(e @ Error::ImageSize(_)) => Err(e),
+            Err(e) => {
+                log::debug!("JPEG luma decoding failed ({e}); decoding in full");
+                decode_with(image::codecs::jpeg::JpegDecoder::new(cursor).map_err(header_error)?)
+            }
+        },
         ImageFormat::Bmp => decode_with(image::codecs::bmp::BmpDecoder::new(cursor).map_err(header_error)?),
         ImageFormat::Tiff => decode_with(image::codecs::tiff::TiffDecoder::new(cursor).map_err(header_error)?),
         other => Err(Error::UnsupportedFormat(format!("{other:?}"))),
@@ -235,6 +273,33 @@ mod tests {
                 assert_eq!(code(decode(&bytes[..cut])), "AIS.0102", "{f:?} cut {cut}");
             }
         }
+    }
+
+    #[test]
+    fn jpeg_decodes_to_its_luma_plane() {
+        // Smooth colours with a dark text-like bar: the luma plane is the picture's luma.
+        let src = DynamicImage::ImageRgb8(RgbImage::from_fn(64, 48, |x, y| {
+            let bar = (20..28).contains(&y) && x % 8 < 5;
+            if bar { image::Rgb([30, 20, 60]) } else { image::Rgb([(120 + x) as u8, (150 + y) as u8, 200]) }
+        }));
+        let bytes = encode(&src, ImageFormat::Jpeg);
+        let d = decode(&bytes).unwrap();
+        let DynamicImage::ImageLuma8(ours) = &d.image else { panic!("not luma: {:?}", d.image.color()) };
+        // JPEG's Y is BT.601 luma; `to_luma8` uses BT.709 weights, which differ on colour.
+        let bt601 = |img: &RgbImage| {
+            image::GrayImage::from_fn(img.width(), img.height(), |x, y| {
+                let [r, g, b] = img.get_pixel(x, y).0.map(f32::from);
+                image::Luma([(0.299 * r + 0.587 * g + 0.114 * b).round() as u8])
+            })
+        };
+        let full = bt601(&image::load_from_memory(&bytes).unwrap().to_rgb8());
+        let truth = bt601(&src.to_rgb8());
+        assert_eq!(ours.dimensions(), truth.dimensions());
+        let mean_err = |img: &image::GrayImage| {
+            img.iter().zip(truth.iter()).map(|(&a, &b)| f64::from(a.abs_diff(b))).sum::<f64>() / (64.0 * 48.0)
+        };
+        assert!(mean_err(ours) <= mean_err(&full) + 0.25, "luma plane {} vs RGB decode {}", mean_err(ours), mean_err(&full));
+        assert!(mean_err(ours) < 2.0, "{}", mean_err(ours));
     }
 
     #[test]
