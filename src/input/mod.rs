@@ -3,8 +3,9 @@
 //! Only PNG, JPEG, BMP and TIFF are compiled in. The header is read first and its dimensions
 //! checked (15..=8192 px a side) before any pixel buffer is allocated, and the decoders run with
 //! allocation limits, so a file that claims to be huge costs nothing. JPEG/TIFF EXIF orientation
-//! is applied. A JPEG is decoded to its luma plane only (every stage reads luma). Empty, corrupt and truncated files give AIS.0102 (not a valid image of an
-//! accepted format); nothing here panics on hostile input (see the fuzz target `image_input`).
+//! is applied. A JPEG is decoded to its luma plane only (every stage reads luma). Empty, corrupt
+//! and truncated files give AIS.0102 (not a valid image of an accepted format); nothing here
+//! panics on hostile input (see the fuzz target `image_input`).
 
 mod base64;
 
