@@ -51,8 +51,8 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-/// Times every stage of reading `path`, `runs` times (after one warm-up run).
-pub fn bench_file(engine: &Engine, path: &Path, runs: usize) -> Result<StageTimes, Error> {
+/// Times every stage of reading `path` in `mode`, `runs` times (after one warm-up run).
+pub fn bench_file(engine: &Engine, path: &Path, runs: usize, mode: Mode) -> Result<StageTimes, Error> {
     let io = |source| Error::Io { path: path.display().to_string(), source };
     let (mut rf, mut dec, mut prep, mut loc, mut rd, mut e2e) = (vec![], vec![], vec![], vec![], vec![], vec![]);
     let mut outcome = String::new();
@@ -76,7 +76,7 @@ pub fn bench_file(engine: &Engine, path: &Path, runs: usize) -> Result<StageTime
         let reading = engine.read(&prepared);
         let t_read_zone = ms(t4);
         if let Ok(r) = &reading {
-            if engine.wants_chinese(r, Mode::Auto) {
+            if engine.wants_chinese(r, mode) {
                 let t6 = Instant::now();
                 if let Ok(Some((_, visual))) = engine.read_chinese(&prepared, r) {
                     if i > 0 {
@@ -88,7 +88,7 @@ pub fn bench_file(engine: &Engine, path: &Path, runs: usize) -> Result<StageTime
         }
         // End to end, as the API runs it: file bytes to result.
         let t5 = Instant::now();
-        let result = engine.recognize_bytes(&bytes, Mode::Auto);
+        let result = engine.recognize_bytes(&bytes, mode);
         let t_e2e = ms(t5) + t_read;
         if i == 0 {
             width = decoded.width();

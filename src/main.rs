@@ -59,6 +59,9 @@ enum Command {
     },
     /// Time every stage of the real path on image files; prints medians and peak memory.
     Bench {
+        /// As for `recognize`: GENERAL times the MRZ alone, also on a Chinese page.
+        #[arg(long, value_enum, default_value = "auto")]
+        country_code: CountryCode,
         /// Runs per file (after one warm-up run).
         #[arg(long, default_value_t = 20)]
         runs: usize,
@@ -184,7 +187,7 @@ fn main() -> ExitCode {
         Command::Recognize { country_code, out_dir, files } => recognize(country_code.into(), out_dir.as_deref(), &files),
         Command::ParseMrz { lines } => parse_mrz(lines),
         Command::Eval { dir, json, failures, limit, chinese_full } => eval(&dir, json, failures, limit, chinese_full),
-        Command::Bench { runs, json, sequence, files } => bench(runs, json, &files, &sequence),
+        Command::Bench { country_code, runs, json, sequence, files } => bench(country_code.into(), runs, json, &files, &sequence),
         Command::Serve { config, listen, token } => serve(config.as_deref(), listen, token),
         Command::BenchHttp { seconds, clients, config, max_concurrent, queue_wait_ms, json, files } => {
             bench_http(seconds, clients, config.as_deref(), max_concurrent, queue_wait_ms, json, &files)
@@ -306,7 +309,7 @@ fn eval(dir: &Path, json: bool, failures: bool, limit: Option<usize>, chinese_fu
     }
 }
 
-fn bench(runs: usize, json: bool, files: &[PathBuf], sequences: &[PathBuf]) -> ExitCode {
+fn bench(mode: Mode, runs: usize, json: bool, files: &[PathBuf], sequences: &[PathBuf]) -> ExitCode {
     let t = std::time::Instant::now();
     let engine = match Engine::new() {
         Ok(e) => e,
@@ -318,7 +321,7 @@ fn bench(runs: usize, json: bool, files: &[PathBuf], sequences: &[PathBuf]) -> E
     let load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let mut all = Vec::new();
     for f in files {
-        match passread::bench::bench_file(&engine, f, runs.max(1)) {
+        match passread::bench::bench_file(&engine, f, runs.max(1), mode) {
             Ok(s) => all.push(s),
             Err(e) => {
                 eprintln!("passread: {}: {e}", f.display());

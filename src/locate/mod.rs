@@ -210,16 +210,23 @@ impl Zone {
     }
 }
 
-/// Zones in the frame, most likely first, each in one of its two reading directions.
+/// Zones in the frame, most likely first, each in one of its two reading directions: those of
+/// the [`candidates`], or when these hold none, those of the [`oriented_candidates`].
 pub fn locate(prepared: &Prepared) -> Vec<Zone> {
     let mut zones: Vec<Zone> = Vec::new();
-    let first = candidates(prepared);
-    for blob in first.iter().cloned().chain(oriented_candidates(prepared, &first)) {
-        if let Some(zone) = zone_at(prepared, &blob) {
-            if !zones.iter().any(|z| z.same_as(&zone)) {
-                zones.push(zone);
+    let add = |blobs: &[blobs::Blob], zones: &mut Vec<Zone>| {
+        for blob in blobs {
+            if let Some(zone) = zone_at(prepared, blob) {
+                if !zones.iter().any(|z| z.same_as(&zone)) {
+                    zones.push(zone);
+                }
             }
         }
+    };
+    let first = candidates(prepared);
+    add(&first, &mut zones);
+    if zones.is_empty() {
+        add(&oriented_candidates(prepared, &first), &mut zones);
     }
     zones
 }
