@@ -106,6 +106,21 @@ impl LineGeom {
         ((self.x1 - self.x0).powi(2) + (self.y1 - self.y0).powi(2)).sqrt()
     }
 
+    /// The line moved across itself by `d` pixels (towards its underside for positive `d`),
+    /// its height scaled by `scale`, and its ends moved out by `grow` pixels each.
+    pub fn varied(&self, d: f32, scale: f32, grow: f32) -> LineGeom {
+        let len = self.length().max(1.0);
+        let (ux, uy) = ((self.x1 - self.x0) / len, (self.y1 - self.y0) / len);
+        let (nx, ny) = (-uy, ux);
+        LineGeom {
+            x0: self.x0 + d * nx - grow * ux,
+            y0: self.y0 + d * ny - grow * uy,
+            x1: self.x1 + d * nx + grow * ux,
+            y1: self.y1 + d * ny + grow * uy,
+            height: self.height * scale,
+        }
+    }
+
     /// The same line read the other way round.
     pub fn reversed(&self) -> LineGeom {
         LineGeom { x0: self.x1, y0: self.y1, x1: self.x0, y1: self.y0, height: self.height }
@@ -216,6 +231,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn varied_line_geometry() {
+        let l = LineGeom { x0: 10.0, y0: 50.0, x1: 110.0, y1: 50.0, height: 10.0 };
+        assert_eq!(l.varied(0.0, 1.0, 0.0), l);
+        let v = l.varied(2.0, 1.2, 3.0);
+        assert_eq!((v.x0, v.y0, v.x1, v.y1), (7.0, 52.0, 113.0, 52.0));
+        assert!((v.height - 12.0).abs() < 1e-5);
+        // Read the other way round, "down" is the other side.
+        let r = l.reversed().varied(2.0, 1.0, 0.0);
+        assert_eq!((r.y0, r.y1), (48.0, 48.0));
     }
 
     #[test]

@@ -68,6 +68,39 @@ pub fn read_line_n(model: &dyn LineModel, strip: &Strip, chars: usize) -> Result
     Ok(ctc::decode_len(&lp, steps, NUM_CLASSES, chars).unwrap_or(greedy))
 }
 
+/// The readings of one line from several strips, merged position by position: each
+/// candidate's probability is its mean over the readings (absent = 0), best first. `None` when
+/// the readings differ in length (they were not laid out alike) or there are none.
+pub fn merge_readings(readings: &[LineReading]) -> Option<LineReading> {
+    let first = readings.first()?;
+    let n = first.candidates.len();
+    if readings.iter().any(|r| r.candidates.len() != n) {
+        return None;
+    }
+    let k = readings.len() as f32;
+    let mut text = String::with_capacity(n);
+    let mut candidates = Vec::with_capacity(n);
+    for pos in 0..n {
+        let mut sums: Vec<(u8, f32)> = Vec::new();
+        for r in readings {
+            for c in &r.candidates[pos] {
+                match sums.iter_mut().find(|(ch, _)| *ch == c.ch) {
+                    Some(s) => s.1 += c.p,
+                    None => sums.push((c.ch, c.p)),
+                }
+            }
+        }
+        sums.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut merged = Candidates::new();
+        for &(ch, p) in sums.iter().take(merged.capacity()) {
+            let _ = merged.push(crate::mrz::Candidate { ch, p: p / k });
+        }
+        text.push(char::from(merged[0].ch));
+        candidates.push(merged);
+    }
+    Some(LineReading { text, candidates })
+}
+
 /// Most characters a line's best path may be off by and still be decoded at its known length.
 pub const MAX_LENGTH_FIX: usize = 2;
 
@@ -79,4 +112,31 @@ pub fn check_output_len(len: usize) -> Result<usize, Error> {
         )));
     }
     Ok(len / NUM_CLASSES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mrz::Candidate;
+
+    fn reading(pos: &[&[(u8, f32)]]) -> LineReading {
+        let candidates: Vec<Candidates> =
+            pos.iter().map(|cs| cs.iter().map(|&(ch, p)| Candidate { ch, p }).collect()).collect();
+        LineReading { text: candidates.iter().map(|c| char::from(c[0].ch)).collect(), candidates }
+    }
+
+    #[test]
+    fn merged_readings_average_each_position() {
+        let a = reading(&[&[(b'O', 0.6), (b'C', 0.4)], &[(b'1', 0.9)]]);
+        let b = reading(&[&[(b'C', 0.55), (b'O', 0.45)], &[(b'1', 0.8), (b'I', 0.2)]]);
+        let c = reading(&[&[(b'O', 0.9)], &[(b'1', 1.0)]]);
+        let m = merge_readings(&[a.clone(), b, c]).unwrap();
+        assert_eq!(m.text, "O1");
+        assert!((m.candidates[0][0].p - (0.6 + 0.45 + 0.9) / 3.0).abs() < 1e-6);
+        assert_eq!(m.candidates[0][1].ch, b'C');
+        assert!((m.candidates[1][1].p - 0.2 / 3.0).abs() < 1e-6);
+        assert!(merge_readings(&[a.clone(), reading(&[&[(b'O', 1.0)]])]).is_none(), "lengths differ");
+        assert!(merge_readings(&[]).is_none());
+        assert_eq!(merge_readings(&[a.clone()]).unwrap(), a);
+    }
 }
