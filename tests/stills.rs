@@ -11,9 +11,9 @@ use std::path::Path;
 use passread::mrz::Ymd;
 use passread::Engine;
 
-/// Documents (of 33) the shipped model and locator must read exactly (29 measured on x86-64;
+/// Documents (of 33) the shipped model and locator must read exactly (30 measured on x86-64;
 /// one of margin for other CPUs' kernels).
-const MIN_EXACT: usize = 28;
+const MIN_EXACT: usize = 29;
 
 #[test]
 fn stills_read_as_their_truth() {

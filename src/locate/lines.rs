@@ -48,7 +48,7 @@ fn contrast_threshold(img: &GrayImage) -> u8 {
 }
 
 /// Pixel noise (s.d.) above which a patch is smoothed before its ink mask is taken.
-const NOISY: f32 = 4.0;
+pub const NOISY: f32 = 4.0;
 
 /// The ink mask of a search patch, with the radius and contrast [`text_lines`] uses. A noisy
 /// patch is smoothed first (a box of about a quarter of the noise's s.d. in radius): the local

@@ -116,7 +116,16 @@ fn same_blob(f: &blobs::Blob, b: &blobs::Blob) -> bool {
 /// The print mask the candidates are found in: a black top-hat of the small copy (dark detail
 /// smaller than a character) above Otsu's threshold, 255 = print.
 pub fn search_mask(prepared: &Prepared) -> image::GrayImage {
-    let bh = morph::blackhat(&prepared.small, TOPHAT_RADIUS);
+    // Pixel noise lights up the top-hat everywhere and the closings join it into one mass: a
+    // noisy copy is smoothed first (as the search patches are, `lines::patch_mask`).
+    let smoothed;
+    let small = if morph::noise_sigma(&prepared.small) > lines::NOISY {
+        smoothed = morph::box_blur(&prepared.small, 1);
+        &smoothed
+    } else {
+        &prepared.small
+    };
+    let bh = morph::blackhat(small, TOPHAT_RADIUS);
     let t = morph::otsu(&bh).max(20);
     let mut mask = image::GrayImage::new(bh.width(), bh.height());
     for (m, &v) in mask.iter_mut().zip(bh.iter()) {
