@@ -107,11 +107,15 @@ pub struct ReadingConfig {
     pub presentation_timeout_s: u64,
     /// Least confidence of every field for an early emission.
     pub min_confidence: f32,
+    /// As the API's `country_code`: empty = automatic (a Chinese mainland passport's visual zone
+    /// is read too), `GENERAL` = the machine-readable zone only, `CHN` = every passport's
+    /// visual zone as a Chinese page.
+    pub country_code: String,
 }
 
 impl Default for ReadingConfig {
     fn default() -> Self {
-        ReadingConfig { max_frames: 8, leave_frames: 3, presentation_timeout_s: 0, min_confidence: 0.8 }
+        ReadingConfig { max_frames: 8, leave_frames: 3, presentation_timeout_s: 0, min_confidence: 0.8, country_code: String::new() }
     }
 }
 
@@ -302,6 +306,7 @@ impl Config {
         if self.reading.max_frames == 0 || self.reading.leave_frames == 0 {
             return Err("reading.max_frames and reading.leave_frames must be positive".into());
         }
+        crate::result::Mode::from_country_code(Some(&self.reading.country_code)).map_err(|e| format!("reading.country_code: {e}"))?;
         if self.serial.enabled {
             self.serial.check()?;
         }
@@ -341,6 +346,15 @@ mod tests {
         assert_eq!(c.serial.max_retries, 5);
         assert!(Config::parse("[serial]\nenabled = true\nbackoff_max_ms = 10\n", Path::new("x")).is_err());
         assert!(Config::parse("[serial]\nenabled = true\nreopen_ms = 0\n", Path::new("x")).is_err());
+    }
+
+    #[test]
+    fn reading_country_code_is_checked() {
+        for ok in ["", "GENERAL", "CHN", "FRA"] {
+            assert!(Config::parse(&format!("[reading]\ncountry_code = \"{ok}\"\n"), Path::new("x")).is_ok(), "{ok:?}");
+        }
+        let e = Config::parse("[reading]\ncountry_code = \"china\"\n", Path::new("x")).unwrap_err();
+        assert!(e.to_string().contains("reading.country_code"), "{e}");
     }
 
     #[test]

@@ -37,9 +37,9 @@ struct Replayed {
     gate: Vec<GuidanceState>,
 }
 
-fn replay(engine: &Arc<Engine>, dir: &Path) -> Replayed {
+fn replay(engine: &Arc<Engine>, dir: &Path, config: &Config) -> Replayed {
     let mut source = ReplaySource::open(dir, Pace::Fast).unwrap();
-    let mut kiosk = Kiosk::new(engine.clone(), &Config::default(), Default::default());
+    let mut kiosk = Kiosk::new(engine.clone(), config, Default::default());
     let mut r = Replayed { events: vec![], recognized: vec![], gate: vec![] };
     while let Some(frame) = source.next_frame().unwrap() {
         let out = kiosk.process(&frame).unwrap();
@@ -64,7 +64,7 @@ fn every_recorded_sequence_gives_one_right_reading_per_presentation() {
         let frames = truth["frames"].as_array().unwrap();
         let usable = |i: u64| frames[i as usize]["usable"].as_bool().unwrap();
         let truth_state = |i: u64| frames[i as usize]["state"].as_str().unwrap().to_owned();
-        let r = replay(&engine, dir);
+        let r = replay(&engine, dir, &Config::default());
         assert_eq!(r.gate.len(), frames.len(), "{name}");
 
         // Gates: empty frames show no document; moving and glared frames are never recognized.
@@ -95,9 +95,8 @@ fn every_recorded_sequence_gives_one_right_reading_per_presentation() {
             continue;
         }
         for ((at, reading), p) in readings.iter().zip(presentations) {
-            // The runtime reads the machine-readable zone; a Chinese page's full result comes
-            // with the visual-zone reader.
-            let expected = if p["result"]["passport_type"].is_string() { &p["result_general"] } else { &p["result"] };
+            // A Chinese mainland page's reading carries its visual zone, hanzi included.
+            let expected = &p["result"];
             let got = without_confidence(reading.result.clone());
             if &got != expected {
                 problems.push(format!("{name}: read {got} expected {expected}"));
@@ -147,4 +146,25 @@ fn every_recorded_sequence_gives_one_right_reading_per_presentation() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+
+#[test]
+fn general_kiosks_emit_the_mrz_only() {
+    let engine = Arc::new(Engine::new().unwrap().with_today(Ymd::new(2026, 11, 30)));
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sequences/chn_mjpeg_1280x720"));
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    let mut config = Config::default();
+    config.reading.country_code = "GENERAL".into();
+    let r = replay(&engine, dir, &config);
+    let readings: Vec<&passread::events::Reading> = r
+        .events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            KioskEvent::Reading(x) => Some(x),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(readings.len(), 1);
+    assert_eq!(without_confidence(readings[0].result.clone()), truth["presentations"][0]["result_general"]);
 }

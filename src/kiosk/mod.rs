@@ -11,7 +11,8 @@ use crate::capture::{CaptureError, Frame, FrameSource};
 use crate::config::Config;
 use crate::events::{CameraState, GuidanceState, KioskEvent, KioskHealth};
 use crate::gate::{Gates, Verdict};
-use crate::pipeline::{Engine, ZoneReading};
+use crate::pipeline::{Engine, Mode, ZoneReading};
+use crate::result::{mrz_result, PassportResult};
 use crate::prepare::Prepared;
 
 pub use presentation::Presentations;
@@ -55,6 +56,11 @@ pub struct Kiosk {
     gates: Gates,
     presentations: Presentations,
     health: KioskHealth,
+    /// `reading.country_code`: which passports also get their visual zone read.
+    mode: Mode,
+    /// The current presentation's best frame of a page that gets the Chinese full read, with
+    /// what it read: the visual zone is read from it once, when the reading is emitted.
+    chinese_frame: Option<(Prepared, ZoneReading)>,
 }
 
 fn us(t: Instant) -> u64 {
@@ -64,11 +70,15 @@ fn us(t: Instant) -> u64 {
 impl Kiosk {
     pub fn new(engine: Arc<Engine>, config: &Config, health: KioskHealth) -> Kiosk {
         let today = engine.today();
+        // `Config::check` refuses a country code that does not parse.
+        let mode = Mode::from_country_code(Some(&config.reading.country_code)).unwrap_or(Mode::Auto);
         Kiosk {
             engine,
             gates: Gates::new(config.gates.clone()),
             presentations: Presentations::new(config.reading.clone(), today),
             health,
+            mode,
+            chinese_frame: None,
         }
     }
 
@@ -106,8 +116,27 @@ impl Kiosk {
             }
             times.recognize_us = us(t);
         }
-        let step = self.presentations.on_frame(index, t_ms, verdict.state, reading.as_ref());
+        let mut step = self.presentations.on_frame(index, t_ms, verdict.state, reading.as_ref());
+        if let Some(r) = reading.as_ref().filter(|r| self.engine.wants_chinese(r, self.mode)) {
+            let better = self.chinese_frame.as_ref().is_none_or(|(_, best)| {
+                (r.failed_checks(), -r.min_confidence()) < (best.failed_checks(), -best.min_confidence())
+            });
+            if better {
+                self.chinese_frame = Some((prepared, r.clone()));
+            }
+        }
+        for event in &mut step.events {
+            if let KioskEvent::Reading(r) = event {
+                if let Some((p, zr)) = self.chinese_frame.take() {
+                    self.add_visual_zone(r, &p, &zr);
+                }
+            }
+        }
         let state = self.presentations.state();
+        if matches!(state, GuidanceState::NoDocument | GuidanceState::TooDark) {
+            // The page left without a reading: its frame goes with it.
+            self.chinese_frame = None;
+        }
         let readings = step.events.iter().filter(|e| matches!(e, KioskEvent::Reading(_))).count() as u64;
         self.health.update(|h| {
             h.state = state;
@@ -115,6 +144,28 @@ impl Kiosk {
             h.readings += readings;
         });
         FrameOutcome { index, size, verdict, recognized, read: reading.is_some(), events: step.events, times }
+    }
+
+    /// Replaces a reading's MRZ-shaped result by the Chinese full result, read from the stored
+    /// frame, when that frame's zone is the reading's (the fused MRZ) and its visual zone reads.
+    /// Otherwise the reading stays as it is. This runs once per presentation, after the reading
+    /// has been decided.
+    fn add_visual_zone(&self, reading: &mut crate::events::Reading, p: &Prepared, zr: &ZoneReading) {
+        let own = mrz_result(&zr.repaired.document, Some(&zr.repaired));
+        let same = reading.result.get("machine_code").and_then(|v| v.as_str()) == Some(own.machine_code.as_str())
+            && reading.result.get("machine_code2").and_then(|v| v.as_str()) == Some(own.machine_code2.as_str());
+        if !same {
+            log::debug!("presentation {}: the stored frame read another zone; MRZ result only", reading.presentation);
+            return;
+        }
+        match self.engine.read_chinese(p, zr) {
+            Ok(Some((result, _))) => match serde_json::to_value(PassportResult::Chinese(Box::new(result))) {
+                Ok(v) => reading.result = v,
+                Err(e) => log::warn!("Chinese result not serialisable: {e}"),
+            },
+            Ok(None) => log::debug!("presentation {}: visual zone not confirmed; MRZ result only", reading.presentation),
+            Err(e) => log::warn!("presentation {}: visual zone not read: {e}", reading.presentation),
+        }
     }
 
     /// Forgets motion history (after a camera re-open).

@@ -155,7 +155,7 @@ mod tests {
     const READ: GuidanceState = GuidanceState::Reading;
 
     fn cfg() -> ReadingConfig {
-        ReadingConfig { max_frames: 4, leave_frames: 2, presentation_timeout_s: 0, min_confidence: 0.8 }
+        ReadingConfig { max_frames: 4, leave_frames: 2, presentation_timeout_s: 0, min_confidence: 0.8, ..ReadingConfig::default() }
     }
 
     /// Runs frames `(state, reading)` at 100 ms apart; returns (frame, event) pairs.
