@@ -19,37 +19,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     p.small.save(out.join("small.png"))?;
     let mask = locate::search_mask(&p);
     mask.save(out.join("search_mask.png"))?;
-    // Every long blob at every closing radius, with the shape figures the locator filters on.
+    // Every long blob at every closing radius and of the oriented closings, with the shape
+    // figures the locator filters on.
     let (w, h) = (mask.width() as usize, mask.height() as usize);
+    let long = |b: &locate::blobs::Blob| b.length >= 0.1 * w.max(h) as f32;
     for r in locate::CLOSING_RADII {
         let closed = locate::morph::extreme_filter(&locate::morph::extreme_filter(&mask, r, true), r, false);
-        for b in locate::blobs::blobs(closed.as_raw(), w, h, 20) {
-            if b.length >= 0.1 * w.max(h) as f32 {
-                println!(
-                    "radius {r} blob: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} elongation {:.1} fill {:.2}",
-                    b.cx,
-                    b.cy,
-                    b.uy.atan2(b.ux).to_degrees(),
-                    b.length,
-                    b.width,
-                    b.elongation(),
-                    b.fill()
-                );
-            }
+        for b in locate::blobs::blobs(closed.as_raw(), w, h, 20).iter().filter(|b| long(b)) {
+            println!("radius {r} blob: {}", describe(b));
         }
     }
-    let long = |b: &locate::blobs::Blob| b.length >= 0.1 * w.max(h) as f32;
     for b in locate::oriented::oriented_blobs(&mask, long, &[]) {
-        println!(
-            "oriented blob: centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} elongation {:.1} fill {:.2}",
-            b.cx,
-            b.cy,
-            b.uy.atan2(b.ux).to_degrees(),
-            b.length,
-            b.width,
-            b.elongation(),
-            b.fill()
-        );
+        println!("oriented blob: {}", describe(&b));
     }
     let first = locate::candidates(&p);
     let all: Vec<_> = first.iter().copied().chain(locate::oriented_candidates(&p, &first)).collect();
@@ -111,4 +92,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(e) => println!("{}: {e}", e.api_code().code()),
     }
     Ok(())
+}
+
+/// A blob's place, direction and the shape figures the locator filters on.
+fn describe(b: &locate::blobs::Blob) -> String {
+    format!(
+        "centre ({:.0},{:.0}) angle {:.1}° length {:.0} width {:.1} elongation {:.1} fill {:.2}",
+        b.cx,
+        b.cy,
+        b.uy.atan2(b.ux).to_degrees(),
+        b.length,
+        b.width,
+        b.elongation(),
+        b.fill()
+    )
 }
