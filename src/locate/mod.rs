@@ -1,13 +1,18 @@
 //! Stage 2, locate: find the machine-readable zone at any rotation.
 //!
-//! 1. On the small copy, a black top-hat lights up dark print smaller than a character, Otsu's
-//!    threshold keeps it, and closings at three radii merge characters into lines and lines into
-//!    blocks.
+//! 1. On the small copy (smoothed first when noisy), a black top-hat lights up dark print
+//!    smaller than a character, Otsu's threshold keeps it, and square closings at four radii
+//!    merge characters into lines and lines into blocks ([`candidates`]).
 //! 2. Connected components summarised by their second moments: long, thin, well-filled ones are
 //!    text-line candidates, longest first (the zone is the longest text on a data page).
 //! 3. Each candidate's surroundings are sampled upright from the full-resolution image, and the
 //!    zone's lines are found there by ink profiles ([`lines`]), each with its own ends, slope and
-//!    height, so moderate perspective is followed line by line.
+//!    height, so moderate perspective is followed line by line. A patch whose lines run slanted
+//!    (the blob took in print beside the zone) is straightened along their own skew; a zone cut
+//!    by the patch's end or edge is searched again in a larger patch.
+//! 4. When no candidate holds a zone that reads, closings along one direction at a time
+//!    ([`oriented`]) give more candidates: they join a line's characters without joining the
+//!    zone to print a line pitch away.
 //!
 //! The direction found is known up to 180°: [`Zone::reversed`] gives the other reading, and the
 //! recognizer decides which one reads.
