@@ -191,13 +191,13 @@ pub fn box_blur(img: &GrayImage, r: u32) -> GrayImage {
     let blur_line = |src: &[u32], dst: &mut [u32]| {
         let n = src.len();
         let mut prefix = vec![0u32; n + 1];
-        for i in 0..n {
-            prefix[i + 1] = prefix[i] + src[i];
+        for (i, &v) in src.iter().enumerate() {
+            prefix[i + 1] = prefix[i] + v;
         }
-        for i in 0..n {
+        for (i, d) in dst.iter_mut().enumerate() {
             let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
             // Sums scaled by 256 keep the rounding of the second pass exact enough.
-            dst[i] = ((prefix[b] - prefix[a]) * 256 + (b - a) as u32 / 2) / (b - a) as u32;
+            *d = ((prefix[b] - prefix[a]) * 256 + (b - a) as u32 / 2) / (b - a) as u32;
         }
     };
     let mut rows = vec![0u32; w * h];

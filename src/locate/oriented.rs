@@ -132,8 +132,8 @@ mod tests {
             // Into the zone's own frame.
             let (a, b) = (dx * c + dy * s, -dx * s + dy * c);
             let along = a + 160.0;
-            let glyph = along >= 0.0 && along < 320.0 && along.rem_euclid(8.0) < 5.0;
-            let line = (b >= -11.0 && b < -3.0) || (b >= 3.0 && b < 11.0);
+            let glyph = (0.0..320.0).contains(&along) && along.rem_euclid(8.0) < 5.0;
+            let line = (-11.0..-3.0).contains(&b) || (3.0..11.0).contains(&b);
             let other = (-34.0..-23.0).contains(&b) && (0.0..140.0).contains(&along) && along.rem_euclid(6.0) < 4.0;
             image::Luma([if (glyph && line) || other { 255 } else { 0 }])
         })

@@ -137,6 +137,6 @@ mod tests {
         assert!((m.candidates[1][1].p - 0.2 / 3.0).abs() < 1e-6);
         assert!(merge_readings(&[a.clone(), reading(&[&[(b'O', 1.0)]])]).is_none(), "lengths differ");
         assert!(merge_readings(&[]).is_none());
-        assert_eq!(merge_readings(&[a.clone()]).unwrap(), a);
+        assert_eq!(merge_readings(std::slice::from_ref(&a)).unwrap(), a);
     }
 }
