@@ -11,7 +11,7 @@
 
 use super::labels::Label;
 use super::normalize::{
-    authority_for_issue, han_only, is_chinese_nationality, latin_key, match_authority, match_place, normalize_authority_latin,
+    authority_for_issue, authority_from_fragment, han_only, is_chinese_nationality, latin_key, match_authority, match_place, normalize_authority_latin,
     parse_date, parse_sex, sex_han, split_bilingual, PrintedDate,
 };
 use super::text::TextReading;
@@ -26,6 +26,8 @@ pub fn agree(a: f64, b: f64) -> f64 {
 
 /// Highest confidence of a value the two readings disagree on.
 pub const DISAGREE_CAP: f64 = 0.6;
+/// Highest confidence of an authority read only in pieces (the issue date agreeing).
+pub const FRAGMENT_CAP: f64 = 0.75;
 /// Highest confidence of a visual-only value that fails a sanity check.
 pub const IMPLAUSIBLE_CAP: f64 = 0.5;
 
@@ -298,6 +300,16 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                     }
                 }
                 authority = Some((a.0.to_owned(), a.1.to_owned(), c));
+            }
+            // Pieces of one authority's name: that authority, if the issue date (when read)
+            // agrees; never confident on pieces alone.
+            None if authority_from_fragment(&h).is_some() => {
+                let by_date = issue.map(|(iy, ic)| (authority_for_issue((i32::from(iy.year), u32::from(iy.month), u32::from(iy.day))), ic));
+                authority = authority_from_fragment(&h).and_then(|a| match by_date {
+                    Some((b, ic)) if b == a => Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(ic).min(FRAGMENT_CAP))),
+                    Some(_) => None,
+                    None => Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(IMPLAUSIBLE_CAP))),
+                });
             }
             None => {
                 let h = han_only(&h);

@@ -153,6 +153,19 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<&str>, mrz_expiry: Option<&st
             v.push(j);
         }
         put(&mut fields, Label::Authority, &v);
+    } else if let Some(e) = expiry {
+        // No line reads as an authority: the hanzi pieces on the expiry date's row, right of
+        // it, joined left to right (a line broken where glyphs were lost); the cross-check
+        // accepts them only as part of one authority's name, fitting the issue date.
+        let mut row: Vec<usize> = (0..read.len())
+            .filter(|&j| read[j].label.is_none() && read[j].line.x0 > read[e].line.x1 && (read[j].line.cy() - read[e].line.cy()).abs() < SAME_ROW_MM)
+            .filter(|&j| !han_only(&read[j].reading.text()).is_empty())
+            .collect();
+        row.sort_by(|&a, &b| read[a].line.x0.total_cmp(&read[b].line.x0));
+        if !row.is_empty() {
+            let chars = row.iter().flat_map(|&j| read[j].reading.chars.iter().copied()).collect();
+            fields.values.insert(Label::Authority, vec![super::text::TextReading { chars }]);
+        }
     }
 
     if let Some(&i) = of(ValueKind::Sex).first() {
@@ -297,6 +310,15 @@ mod tests {
                 assert_eq!((t(Label::Name, 0), t(Label::Name, 1)), ("张三".into(), "ZHANG, SAN".into()));
             }
         }
+    }
+
+    #[test]
+    fn authority_in_pieces_is_kept_for_the_cross_check() {
+        let mut read = page(true);
+        read.truncate(read.len() - 2);
+        read.extend([line(41.0, 81.0, "公"), line(41.0, 94.0, "入境管"), line(41.1, 105.0, "局")]);
+        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        assert_eq!(f.get(Label::Authority).unwrap()[0].text(), "公入境管局");
     }
 
     #[test]

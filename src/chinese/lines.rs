@@ -200,6 +200,48 @@ pub fn value_contrast_threshold(lines: &[TextLine]) -> f32 {
     best_t.clamp(0.40, 0.52)
 }
 
+/// Most a gap (mm) between the upper and lower parts of one row of hanzi may be (a stacked
+/// label's hanzi and English lines are about 0.4 mm apart).
+const STACKED_GAP_MM: f32 = 0.2;
+/// Most the joined parts may be tall (mm): taller than any value glyph, so a hanzi name
+/// never joins the pinyin under it (together at least 4 mm) nor a label the value under it.
+const STACKED_MAX_H_MM: f32 = 3.0;
+
+/// Joins lines that are the upper and lower parts of one row of glyphs. A hanzi built of
+/// stacked components (曾, 常, 青, 艺: a top and a bottom with a thin gap or barely touching)
+/// falls apart into two "lines" when it is alone or starts its row, neither tall enough to
+/// pass as value print, and the name went missing. Parts are joined when one lies over the
+/// other (most of the narrower one's width shared), nearly touching, and the whole stays
+/// glyph-sized. Lines in pixel units as in [`find_lines`].
+fn join_stacked_parts(mut lines: Vec<[f32; 6]>, ppm: f32) -> Vec<[f32; 6]> {
+    let (gap_max, h_max) = (STACKED_GAP_MM * ppm, STACKED_MAX_H_MM * ppm);
+    loop {
+        let mut joined = false;
+        'outer: for i in 0..lines.len() {
+            for j in 0..lines.len() {
+                let (a, b) = (lines[i], lines[j]);
+                // a above b.
+                if i == j || a[1] > b[1] {
+                    continue;
+                }
+                let gap = b[1] - a[3];
+                let shared = a[2].min(b[2]) - a[0].max(b[0]);
+                let narrower = (a[2] - a[0]).min(b[2] - b[0]);
+                let height = a[3].max(b[3]) - a[1];
+                if gap <= gap_max && b[3] > a[3] && shared >= 0.6 * narrower && height <= h_max {
+                    lines[i] = [a[0].min(b[0]), a[1], a[2].max(b[2]), a[3].max(b[3]), a[4] + b[4], a[5].max(b[5])];
+                    lines.swap_remove(j);
+                    joined = true;
+                    break 'outer;
+                }
+            }
+        }
+        if !joined {
+            return lines;
+        }
+    }
+}
+
 /// Text lines of the rectified page, top to bottom, left to right.
 pub fn find_lines(page: &PageImage) -> Vec<TextLine> {
     let ppm = page.px_per_mm();
@@ -268,6 +310,7 @@ pub fn find_lines(page: &PageImage) -> Vec<TextLine> {
             None => merged.push(l),
         }
     }
+    let merged = join_stacked_parts(merged, ppm);
     let mut out: Vec<TextLine> = merged
         .into_iter()
         .filter(|l| l[3] - l[1] >= 0.6 * ppm && l[2] - l[0] >= 0.6 * ppm)
@@ -314,6 +357,25 @@ mod tests {
         assert_eq!(lines[0].parts, 3);
         assert!((lines[0].x0 - 2.5).abs() < 0.01 && (lines[0].height() - 2.0).abs() < 0.01);
         assert!(lines[2].x0 > 30.0);
+    }
+
+    #[test]
+    fn stacked_parts_of_a_hanzi_are_one_line() {
+        // A lone hanzi as a top part (8 px) and a bottom part (9 px) 1 px apart (曾 at 8 px/mm),
+        // and 7 px below it a pinyin line 13 px tall: the glyph is one line 18 px (2.25 mm)
+        // tall, the pinyin stays its own line.
+        let boxes = [(20, 20, 34, 28), (21, 29, 33, 38), (20, 45, 30, 58), (32, 45, 42, 58)];
+        let lines = find_lines(&page_with(&boxes));
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!((lines[0].height() - 2.25).abs() < 0.01, "{lines:?}");
+        assert!((lines[1].y0 - 45.0 / 8.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn stacked_label_lines_stay_apart() {
+        // A stacked label: hanzi 10 px over English 8 px, 3 px (0.4 mm) apart.
+        let boxes = [(20, 20, 30, 30), (32, 20, 42, 30), (20, 33, 60, 41)];
+        assert_eq!(find_lines(&page_with(&boxes)).len(), 2);
     }
 
     #[test]

@@ -172,12 +172,7 @@ impl<'a> ChineseReader<'a> {
             })
             .collect();
         for i in pinyin {
-            let l = read[i].line;
-            let above = (0..read.len())
-                .filter(|&j| j != i && (read[j].line.x0 - l.x0).abs() < COLUMN_TOLERANCE_MM && read[j].line.y1 <= l.cy())
-                .max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))
-                .filter(|&j| l.y0 - read[j].line.y1 < 1.2 * l.height().max(1.0));
-            let Some(j) = above else { continue };
+            let Some(j) = line_above(&read, i) else { continue };
             let text = read[j].reading.text();
             if !text.is_empty() && text.chars().all(is_han) {
                 continue;
@@ -188,6 +183,35 @@ impl<'a> ChineseReader<'a> {
             let strip = self.crop(p, frame, &read[j].line);
             let again = text::read_restricted(self.model, &strip, &is_han)?;
             if !again.chars.is_empty() {
+                read[j].reading = again;
+            }
+        }
+        Ok(read)
+    }
+
+    /// The hanzi surname of the split layout (the line above the pinyin surname), where it
+    /// read doubtfully as no surname the MRZ's pinyin can be, is read again among the listed
+    /// surnames of that pinyin ([`normalize::surname_candidates`]): 候 for 侯 (both HOU), 间 for
+    /// 闫 differ by a stroke or two the recognizer loses, while the pinyin names the family.
+    /// A confident reading, or a pinyin with no listed surname, is left as read.
+    pub fn fit_surname_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, surname: &str) -> Result<Vec<ReadLine>, Error> {
+        use normalize::{han_only, latin_key, surname_candidates};
+        let candidates = surname_candidates(surname);
+        let key = latin_key(surname);
+        if candidates.is_empty() || key.is_empty() {
+            return Ok(read);
+        }
+        // The topmost such line: a given name may sound like the surname (LI LI).
+        let pinyin = (0..read.len()).filter(|&i| latin_key(&read[i].reading.text()) == key).min_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
+        if let Some(j) = pinyin.and_then(|i| line_above(&read, i)) {
+            let han = han_only(&read[j].reading.text());
+            if han.is_empty() || candidates.contains(&han.as_str()) || read[j].reading.min_p() >= SURE_SURNAME_P {
+                return Ok(read);
+            }
+            let allow = |c: char| candidates.iter().any(|s| s.contains(c));
+            let again = text::read_restricted(self.model, &self.crop(p, frame, &read[j].line), &allow)?;
+            if candidates.contains(&again.compact().as_str()) {
+                log::debug!("surname hanzi read again among the surnames of its pinyin");
                 read[j].reading = again;
             }
         }
@@ -241,6 +265,19 @@ impl<'a> ChineseReader<'a> {
     }
 }
 
+/// A surname hanzi read with at least this probability is kept even when no listed surname of
+/// the pinyin matches it (the list is not every surname).
+const SURE_SURNAME_P: f32 = 0.9;
+
+/// The line right above line `i` in its column (a name's hanzi above its pinyin), if close.
+fn line_above(read: &[ReadLine], i: usize) -> Option<usize> {
+    let l = read[i].line;
+    (0..read.len())
+        .filter(|&j| j != i && (read[j].line.x0 - l.x0).abs() < COLUMN_TOLERANCE_MM && read[j].line.y1 <= l.cy())
+        .max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))
+        .filter(|&j| l.y0 - read[j].line.y1 < 1.2 * l.height().max(1.0))
+}
+
 /// Everything the visual read produced, for inspection and the result.
 #[derive(Clone, Debug)]
 pub struct VisualRead {
@@ -258,16 +295,32 @@ pub struct VisualRead {
 /// The page title band (mm from the top edge): nothing to read there.
 pub const TITLE_BAND_MM: f32 = 10.8;
 
+/// The contrast above which a line counts as value print. Only the value print is read: black
+/// and full size (the labels are fine and light). The value print's own level: three quarters
+/// of the median contrast of the darker half of the full-size lines keeps the labels out where
+/// they print clearly (large images). The title band is left out of both: its large, dark
+/// title is neither value nor label, and on a dim page it pulled the two-class split above
+/// the value print, so the dates and places went unread.
+pub fn value_threshold(found: &[TextLine]) -> f32 {
+    let below: Vec<TextLine> = found.iter().copied().filter(|l| l.y1 > TITLE_BAND_MM).collect();
+    let mut full: Vec<f32> = below.iter().filter(|l| l.height() >= 1.4).map(|l| l.contrast).collect();
+    full.sort_by(|a, b| b.total_cmp(a));
+    let value_level = full.get(full.len() / 4).copied().unwrap_or(0.0);
+    (lines::value_contrast_threshold(&below) - 0.05).max(0.75 * value_level)
+}
+
 /// The value lines worth reading: value print (by contrast and size), below the title band,
 /// without the first row (type, country code, number: the MRZ carries them, its check digits
-/// confirm the number).
+/// confirm the number). The first row is known by its two or three short items side by side:
+/// where it sits in the title band (a page frame off by a few millimetres), the top row is the
+/// lone hanzi surname of the split layout, which must be read.
 pub fn select_value_lines(found: &[TextLine], threshold: f32) -> Vec<TextLine> {
     let mut v: Vec<TextLine> =
         found.iter().copied().filter(|l| l.contrast >= threshold && l.height() >= 1.4 && l.y1 > TITLE_BAND_MM).collect();
     if let Some(top) = v.iter().map(|l| l.cy()).min_by(f32::total_cmp) {
-        // The first row, if it looks like one (short items).
+        // The first row, if it looks like one (short items, more than one).
         let row: Vec<usize> = (0..v.len()).filter(|&i| (v[i].cy() - top).abs() < 1.2).collect();
-        if !row.is_empty() && row.iter().all(|&i| v[i].width() < 16.0) {
+        if row.len() >= 2 && row.iter().all(|&i| v[i].width() < 16.0) {
             let mut k = 0;
             v.retain(|_| {
                 let keep = !row.contains(&k);
@@ -286,13 +339,7 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let page = page::rectify_fields(p, &frame);
     let t1 = std::time::Instant::now();
     let found = lines::find_lines(&page);
-    // Only the value print is read: black and full size (the labels are fine and light).
-    // The value print's own level: three quarters of the median contrast of the darker half
-    // of the full-size lines keeps the labels out where they print clearly (large images).
-    let mut full: Vec<f32> = found.iter().filter(|l| l.height() >= 1.4).map(|l| l.contrast).collect();
-    full.sort_by(|a, b| b.total_cmp(a));
-    let value_level = full.get(full.len() / 4).copied().unwrap_or(0.0);
-    let threshold = (lines::value_contrast_threshold(&found) - 0.05).max(0.75 * value_level);
+    let threshold = value_threshold(&found);
     let values = select_value_lines(&found, threshold);
     let t2 = std::time::Instant::now();
     let reader = ChineseReader::new(model);
@@ -300,6 +347,7 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let t3 = std::time::Instant::now();
     let doc = &zone.repaired.document;
     let read = reader.reread_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
+    let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
     let birth = doc.date_of_birth.iso();
     let expiry = doc.date_of_expiry.iso();
     let fields = fields::assign(
@@ -326,4 +374,71 @@ pub fn read_chinese(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading, tod
     let visual = read_visual(model, p, zone)?;
     let result = crosscheck::assemble(&visual.fields, &zone.repaired, today);
     Ok((result, visual))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(y0: f32, h: f32, contrast: f32) -> TextLine {
+        TextLine { x0: 45.0, y0, x1: 65.0, y1: y0 + h, parts: 5, contrast }
+    }
+
+    #[test]
+    fn first_row_is_skipped_but_a_lone_surname_is_read() {
+        let row = |y: f32| vec![TextLine { x1: 46.5, ..line(y, 2.2, 0.8) }, TextLine { x0: 75.0, x1: 80.0, ..line(y, 2.2, 0.8) }];
+        let name = |y: f32| vec![TextLine { x1: 47.5, ..line(y, 2.5, 0.8) }, line(y + 3.5, 2.2, 0.8)];
+        // Type and country code, then the name: the first row goes.
+        let mut found = row(15.0);
+        found.extend(name(20.0));
+        let v = select_value_lines(&found, 0.5);
+        assert_eq!(v.len(), 2);
+        assert!(v[0].y0 == 20.0 && v[0].width() < 3.0);
+        // The first row lost in the title band: the lone hanzi surname on top stays.
+        let v = select_value_lines(&name(20.0), 0.5);
+        assert_eq!(v.len(), 2, "{v:?}");
+    }
+
+    fn read_line(y: f32, text: &str, p: f32) -> ReadLine {
+        let chars = text.chars().map(|ch| text::TextChar { ch, p, x: 0.0 }).collect();
+        ReadLine { line: TextLine { x1: 50.0, ..line(y, 2.4, 0.8) }, reading: TextReading { chars }, label: None }
+    }
+
+    fn surname_after_fit(first: &str, p: f32, model_reads: &str) -> String {
+        let mut model = text::tests::Fixed::new(&[model_reads, "候"]);
+        model.p = 0.6;
+        let reader = ChineseReader::new(&model);
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let read = vec![read_line(20.0, first, p), read_line(23.0, "HOU", 0.99), read_line(29.0, "溪", 0.99), read_line(32.0, "XI", 0.99)];
+        let read = reader.fit_surname_hanzi(&prepared, &frame, read, "HOU").unwrap();
+        read[0].reading.text()
+    }
+
+    #[test]
+    fn doubtful_surname_is_read_among_the_surnames_of_its_pinyin() {
+        // 候 is no surname; HOU is 侯.
+        assert_eq!(surname_after_fit("候", 0.7, "侯"), "侯");
+        // A confident reading stays (the list is not every surname), as does a listed one.
+        assert_eq!(surname_after_fit("候", 0.97, "侯"), "候");
+        assert_eq!(surname_after_fit("侯", 0.5, "侯"), "侯");
+        // The model sees nothing listed: the reading stays.
+        assert_eq!(surname_after_fit("候", 0.7, "候"), "候");
+    }
+
+    #[test]
+    fn dim_page_title_does_not_hide_the_values() {
+        // A dim page: the title prints darker (0.66–0.68) than the values (0.45–0.51), the
+        // labels lighter still (0.37–0.41).
+        let mut found = vec![line(5.0, 2.6, 0.68), line(5.0, 2.6, 0.66)];
+        for (i, c) in [0.47, 0.49, 0.49, 0.51, 0.47, 0.50, 0.46, 0.45, 0.45, 0.49, 0.46].into_iter().enumerate() {
+            found.push(line(15.0 + 4.0 * i as f32, 2.3, c));
+        }
+        for (i, c) in [0.39, 0.40, 0.38, 0.41, 0.39, 0.38].into_iter().enumerate() {
+            found.push(line(13.0 + 6.0 * i as f32, 1.4, c));
+        }
+        let t = value_threshold(&found);
+        let values = select_value_lines(&found, t);
+        assert_eq!(values.iter().filter(|l| l.height() > 2.0).count(), 11, "threshold {t}");
+    }
 }

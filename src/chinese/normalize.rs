@@ -72,6 +72,44 @@ pub const CITIES_ABROAD: [(&str, &str); 24] = [
     ("奥克兰", "AUCKLAND"),
 ];
 
+/// Common surnames (single and compound) with their pinyin as the MRZ prints them. Not every
+/// surname: a surname missing here is never changed, only a doubtful reading that no listed
+/// surname of the MRZ's pinyin matches is read again among those that do.
+pub const SURNAMES: &str = "\
+王WANG 李LI 张ZHANG 刘LIU 陈CHEN 杨YANG 黄HUANG 赵ZHAO 吴WU 周ZHOU 徐XU 孙SUN 马MA 朱ZHU 胡HU \
+郭GUO 何HE 高GAO 林LIN 罗LUO 郑ZHENG 梁LIANG 谢XIE 宋SONG 唐TANG 许XU 韩HAN 冯FENG 邓DENG \
+曹CAO 彭PENG 曾ZENG 肖XIAO 田TIAN 董DONG 袁YUAN 潘PAN 于YU 蒋JIANG 蔡CAI 余YU 杜DU 叶YE 程CHENG \
+苏SU 魏WEI 吕LYU 吕LV 丁DING 任REN 沈SHEN 姚YAO 卢LU 姜JIANG 崔CUI 钟ZHONG 谭TAN 陆LU 汪WANG \
+范FAN 金JIN 石SHI 廖LIAO 贾JIA 夏XIA 韦WEI 付FU 傅FU 方FANG 白BAI 邹ZOU 孟MENG 熊XIONG 秦QIN \
+邱QIU 江JIANG 尹YIN 薛XUE 闫YAN 阎YAN 段DUAN 雷LEI 侯HOU 龙LONG 史SHI 陶TAO 黎LI 贺HE 顾GU 毛MAO \
+郝HAO 龚GONG 邵SHAO 万WAN 钱QIAN 严YAN 覃QIN 武WU 戴DAI 莫MO 孔KONG 向XIANG 汤TANG 常CHANG \
+温WEN 康KANG 施SHI 文WEN 牛NIU 樊FAN 葛GE 邢XING 安AN 齐QI 易YI 乔QIAO 伍WU 庞PANG 颜YAN \
+倪NI 庄ZHUANG 聂NIE 章ZHANG 鲁LU 岳YUE 翟ZHAI 殷YIN 詹ZHAN 申SHEN 欧OU 耿GENG 关GUAN 兰LAN \
+焦JIAO 俞YU 左ZUO 柳LIU 甘GAN 祝ZHU 包BAO 宁NING 尚SHANG 符FU 舒SHU 阮RUAN 柯KE 纪JI 梅MEI \
+童TONG 凌LING 毕BI 单SHAN 季JI 裴PEI 霍HUO 涂TU 成CHENG 苗MIAO 谷GU 盛SHENG 曲QU 翁WENG 冉RAN \
+骆LUO 蓝LAN 路LU 游YOU 辛XIN 靳JIN 管GUAN 柴CHAI 蒙MENG 鲍BAO 华HUA 喻YU 祁QI 蒲PU 房FANG \
+滕TENG 屈QU 饶RAO 解XIE 牟MOU 艾AI 尤YOU 阳YANG 时SHI 穆MU 农NONG 司SI 卓ZHUO 古GU 吉JI \
+缪MIAO 简JIAN 车CHE 项XIANG 连LIAN 芦LU 麦MAI 褚CHU 娄LOU 窦DOU 戚QI 岑CEN 景JING 党DANG \
+宫GONG 费FEI 卜BU 冷LENG 晏YAN 席XI 卫WEI 米MI 柏BAI 宗ZONG 瞿QU 桂GUI 全QUAN 佟TONG 应YING \
+臧ZANG 闵MIN 苟GOU 邬WU 边BIAN 卞BIAN 姬JI 师SHI 和HE 仇QIU 栾LUAN 隋SUI 商SHANG 刁DIAO 沙SHA \
+荣RONG 巫WU 寇KOU 桑SANG 郎LANG 甄ZHEN 丛CONG 仲ZHONG 虞YU 敖AO 巩GONG 明MING 佘SHE 池CHI \
+查ZHA 麻MA 苑YUAN 迟CHI 邝KUANG 封FENG 储CHU 蔺LIN 洪HONG 谈TAN 宿SU 鞠JU 花HUA 奚XI 井JING \
+伏FU 滑HUA 欧阳OUYANG 司马SIMA 上官SHANGGUAN 诸葛ZHUGE 皇甫HUANGFU 东方DONGFANG 尉迟YUCHI \
+司徒SITU 慕容MURONG 夏侯XIAHOU 令狐LINGHU 公孙GONGSUN 长孙ZHANGSUN 宇文YUWEN 端木DUANMU \
+轩辕XUANYUAN 南宫NANGONG 澹台TANTAI 呼延HUYAN 独孤DUGU 司空SIKONG 闻人WENREN 申屠SHENTU";
+
+/// The listed surnames whose pinyin is `pinyin` (the MRZ's surname), in hanzi.
+pub fn surname_candidates(pinyin: &str) -> Vec<&'static str> {
+    let key = latin_key(pinyin);
+    SURNAMES
+        .split_whitespace()
+        .filter_map(|e| {
+            let split = e.find(|c: char| c.is_ascii_uppercase())?;
+            (e[split..] == key).then_some(&e[..split])
+        })
+        .collect()
+}
+
 /// Issuing authorities: hanzi, the API's English, and the first day it issued.
 pub const AUTHORITY_MPS: (&str, &str) = ("公安部出入境管理局", "MPS Exit & Entry Administration");
 pub const AUTHORITY_NIA: (&str, &str) = ("国家移民管理局", "National Immigration Administration, PRC");
@@ -317,6 +355,24 @@ pub fn match_authority(han: &str, latin: &str) -> Option<((&'static str, &'stati
     best
 }
 
+/// The authority whose hanzi holds `han` in order (a line read in pieces, some glyphs lost:
+/// 公…入境管…局), when at least two characters were read and only one authority fits.
+pub fn authority_from_fragment(han: &str) -> Option<(&'static str, &'static str)> {
+    let h: Vec<char> = han_only(han).chars().collect();
+    if h.len() < 2 {
+        return None;
+    }
+    let holds = |full: &str| {
+        let mut it = full.chars();
+        h.iter().all(|c| it.any(|x| x == *c))
+    };
+    match (holds(AUTHORITY_MPS.0), holds(AUTHORITY_NIA.0)) {
+        (true, false) => Some(AUTHORITY_MPS),
+        (false, true) => Some(AUTHORITY_NIA),
+        _ => None,
+    }
+}
+
 /// The authority that issued on `issue` (year, month, day).
 pub fn authority_for_issue(issue: (i32, u32, u32)) -> (&'static str, &'static str) {
     if issue >= NIA_FROM {
@@ -433,10 +489,36 @@ mod tests {
     }
 
     #[test]
+    fn authority_from_pieces() {
+        assert_eq!(authority_from_fragment("公入境管局"), Some(AUTHORITY_MPS));
+        assert_eq!(authority_from_fragment("民管理局"), Some(AUTHORITY_NIA));
+        // Both hold it, or too little, or out of order.
+        assert_eq!(authority_from_fragment("管理局"), None);
+        assert_eq!(authority_from_fragment("公"), None);
+        assert_eq!(authority_from_fragment("局公"), None);
+    }
+
+    #[test]
     fn prc_abbreviation() {
         assert_eq!(normalize_authority_latin("Embassy of P.R.C in Japan"), "Embassy of P.R.China in Japan");
         assert_eq!(normalize_authority_latin("Embassy of P.R.C. in Japan"), "Embassy of P.R.China in Japan");
         assert_eq!(normalize_authority_latin("Embassy of P.R.China"), "Embassy of P.R.China");
+    }
+
+    #[test]
+    fn surnames_by_pinyin() {
+        assert_eq!(surname_candidates("HOU"), vec!["侯"]);
+        assert_eq!(surname_candidates("Zhai"), vec!["翟"]);
+        assert_eq!(surname_candidates("HUANGFU"), vec!["皇甫"]);
+        let yan = surname_candidates("YAN");
+        assert!(yan.contains(&"闫") && yan.contains(&"颜") && yan.contains(&"严"));
+        assert!(surname_candidates("XYZ").is_empty());
+        // Every entry is hanzi then pinyin.
+        for e in SURNAMES.split_whitespace() {
+            let split = e.find(|c: char| c.is_ascii_uppercase()).unwrap();
+            assert!(e[..split].chars().all(is_han) && !e[..split].is_empty(), "{e}");
+            assert!(e[split..].chars().all(|c| c.is_ascii_uppercase()), "{e}");
+        }
     }
 
     #[test]
