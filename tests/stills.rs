@@ -30,9 +30,9 @@ fn stills_read_as_their_truth() {
 }
 
 /// Chinese mainland stills (of 10) read exactly in the full Chinese shape, hanzi included
-/// (6 measured on x86-64, two of margin; the misses are the hanzi name at 5–6 px/mm and one
-/// page whose MRZ is not found).
-const MIN_CHINESE_EXACT: usize = 4;
+/// (7 measured on x86-64, two of margin; the misses are the hanzi name at 5–6 px/mm, with an
+/// issue date on one, and one page whose MRZ is not found).
+const MIN_CHINESE_EXACT: usize = 5;
 
 #[test]
 fn chinese_stills_read_in_full() {
