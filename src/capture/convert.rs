@@ -5,9 +5,6 @@
 //! which many UVC cameras send, get the standard tables of ITU-T T.81 Annex K.
 
 use image::GrayImage;
-use zune_core::bytestream::ZCursor;
-use zune_core::colorspace::ColorSpace;
-use zune_core::options::DecoderOptions;
 
 use super::CaptureError;
 
@@ -58,11 +55,7 @@ pub fn mjpeg_to_luma(jpeg: &[u8]) -> Result<GrayImage, CaptureError> {
     } else {
         jpeg
     };
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::Luma)
-        .set_max_width(crate::input::MAX_SIDE as usize)
-        .set_max_height(crate::input::MAX_SIDE as usize);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(data), options);
+    let mut decoder = crate::input::luma_jpeg_decoder(data);
     let pixels = decoder.decode().map_err(|e| bad(format!("MJPEG frame: {e:?}")))?;
     let info = decoder.info().ok_or_else(|| bad("MJPEG frame without a header"))?;
     let (w, h) = (u32::from(info.width), u32::from(info.height));

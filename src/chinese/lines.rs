@@ -54,7 +54,7 @@ pub fn ink_mask(img: &GrayImage) -> GrayImage {
     let (w, h) = (img.width() as usize, img.height() as usize);
     const B: usize = 4;
     let (bw, bh) = (w.div_ceil(B), h.div_ceil(B));
-    // Block means, then the brightest block within 2 blocks: the paper level.
+    // Block means, then the brightest block within 3 blocks: the paper level.
     let mut mean = vec![0f32; bw * bh];
     let raw = img.as_raw();
     for by in 0..bh {
@@ -69,33 +69,7 @@ pub fn ink_mask(img: &GrayImage) -> GrayImage {
             mean[by * bw + bx] = s as f32 / n.max(1) as f32;
         }
     }
-    let r = 3i64;
-    let mut rowmax = vec![0f32; bw * bh];
-    for by in 0..bh {
-        for bx in 0..bw {
-            let mut m = 0f32;
-            for dx in -r..=r {
-                let x = bx as i64 + dx;
-                if x >= 0 && (x as usize) < bw {
-                    m = m.max(mean[by * bw + x as usize]);
-                }
-            }
-            rowmax[by * bw + bx] = m;
-        }
-    }
-    let mut bg = vec![0f32; bw * bh];
-    for by in 0..bh {
-        for bx in 0..bw {
-            let mut m = 0f32;
-            for dy in -r..=r {
-                let y = by as i64 + dy;
-                if y >= 0 && (y as usize) < bh {
-                    m = m.max(rowmax[y as usize * bw + bx]);
-                }
-            }
-            bg[by * bw + bx] = m;
-        }
-    }
+    let bg = grid_max(&grid_max(&mean, bw, bh, 3, true), bw, bh, 3, false);
     let mut out = GrayImage::new(w as u32, h as u32);
     for y in 0..h {
         for x in 0..w {
@@ -109,45 +83,36 @@ pub fn ink_mask(img: &GrayImage) -> GrayImage {
     out
 }
 
-/// Connected components (8-neighbourhood) of a mask.
+/// The maximum of a `bw` x `bh` grid over `r` cells either side, along rows (`along_x`) or
+/// columns (cells beyond the grid do not count).
+fn grid_max(grid: &[f32], bw: usize, bh: usize, r: usize, along_x: bool) -> Vec<f32> {
+    let mut out = vec![0f32; bw * bh];
+    for by in 0..bh {
+        for bx in 0..bw {
+            let (at, len) = if along_x { (bx, bw) } else { (by, bh) };
+            let cell = |k: usize| if along_x { grid[by * bw + k] } else { grid[k * bw + bx] };
+            out[by * bw + bx] = (at.saturating_sub(r)..(at + r + 1).min(len)).map(cell).fold(0f32, f32::max);
+        }
+    }
+    out
+}
+
+/// Connected components (8-neighbourhood) of a mask: boxes and areas.
 fn components(mask: &GrayImage) -> Vec<Comp> {
     let (w, h) = (mask.width() as usize, mask.height() as usize);
-    let m = mask.as_raw();
-    let mut label = vec![u32::MAX; w * h];
-    let mut comps = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..w * h {
-        if m[start] == 0 || label[start] != u32::MAX {
-            continue;
-        }
-        let id = comps.len() as u32;
-        let mut c = Comp { x0: u32::MAX, y0: u32::MAX, x1: 0, y1: 0, area: 0 };
-        label[start] = id;
-        stack.push(start);
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i % w, i / w);
+    crate::locate::blobs::components(
+        mask.as_raw(),
+        w,
+        h,
+        || Comp { x0: u32::MAX, y0: u32::MAX, x1: 0, y1: 0, area: 0 },
+        |c, x, y| {
             c.x0 = c.x0.min(x as u32);
             c.x1 = c.x1.max(x as u32 + 1);
             c.y0 = c.y0.min(y as u32);
             c.y1 = c.y1.max(y as u32 + 1);
             c.area += 1;
-            for dy in -1i64..=1 {
-                for dx in -1i64..=1 {
-                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
-                        continue;
-                    }
-                    let j = ny as usize * w + nx as usize;
-                    if m[j] != 0 && label[j] == u32::MAX {
-                        label[j] = id;
-                        stack.push(j);
-                    }
-                }
-            }
-        }
-        comps.push(c);
-    }
-    comps
+        },
+    )
 }
 
 /// 1 - (mean of the darkest tenth of the line's box) / (90th percentile of a box around it).

@@ -104,15 +104,21 @@ fn decode_with(mut decoder: impl ImageDecoder) -> Result<DynamicImage, Error> {
     Ok(image)
 }
 
-/// The luma plane of a JPEG, EXIF orientation applied, within the same limits as the other
-/// formats (dimensions checked from the header before any pixels are decoded).
-fn decode_jpeg_luma(bytes: &[u8]) -> Result<DynamicImage, Error> {
+/// A JPEG decoder that gives the luma plane only, refusing sides over [`MAX_SIDE`] (also used
+/// for camera MJPEG frames).
+pub fn luma_jpeg_decoder(bytes: &[u8]) -> zune_jpeg::JpegDecoder<zune_core::bytestream::ZCursor<&[u8]>> {
     use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::Luma)
         .set_max_width(MAX_SIDE as usize)
         .set_max_height(MAX_SIDE as usize);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options)
+}
+
+/// The luma plane of a JPEG, EXIF orientation applied, within the same limits as the other
+/// formats (dimensions checked from the header before any pixels are decoded).
+fn decode_jpeg_luma(bytes: &[u8]) -> Result<DynamicImage, Error> {
+    let mut decoder = luma_jpeg_decoder(bytes);
     let unreadable = |e: zune_jpeg::errors::DecodeErrors| Error::UnsupportedFormat(format!("unreadable JPEG: {e:?}"));
     decoder.decode_headers().map_err(unreadable)?;
     let info = decoder.info().ok_or_else(|| Error::UnsupportedFormat("JPEG without a frame header".into()))?;

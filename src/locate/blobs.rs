@@ -26,8 +26,10 @@ impl Blob {
     }
 }
 
-/// 8-connected components of `mask` (non-zero = set) of at least `min_pixels` pixels.
-pub fn blobs(mask: &[u8], w: usize, h: usize, min_pixels: u32) -> Vec<Blob> {
+/// 8-connected components of `mask` (non-zero = set), each folded into an accumulator: `new`
+/// starts one at the component's first pixel in row-major order, `add` takes each of its pixels
+/// `(x, y)`. One accumulator per component, in the order of their first pixels.
+pub fn components<S>(mask: &[u8], w: usize, h: usize, mut new: impl FnMut() -> S, mut add: impl FnMut(&mut S, usize, usize)) -> Vec<S> {
     let mut seen = vec![false; w * h];
     let mut stack: Vec<u32> = Vec::new();
     let mut out = Vec::new();
@@ -37,17 +39,11 @@ pub fn blobs(mask: &[u8], w: usize, h: usize, min_pixels: u32) -> Vec<Blob> {
         }
         seen[start] = true;
         stack.push(start as u32);
-        let (mut n, mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0u64, 0f64, 0f64, 0f64, 0f64, 0f64);
+        let mut acc = new();
         while let Some(i) = stack.pop() {
             let i = i as usize;
             let (x, y) = (i % w, i / w);
-            n += 1;
-            let (fx, fy) = (x as f64, y as f64);
-            sx += fx;
-            sy += fy;
-            sxx += fx * fx;
-            syy += fy * fy;
-            sxy += fx * fy;
+            add(&mut acc, x, y);
             for dy in -1i64..=1 {
                 for dx in -1i64..=1 {
                     let (xx, yy) = (x as i64 + dx, y as i64 + dy);
@@ -62,6 +58,25 @@ pub fn blobs(mask: &[u8], w: usize, h: usize, min_pixels: u32) -> Vec<Blob> {
                 }
             }
         }
+        out.push(acc);
+    }
+    out
+}
+
+/// 8-connected components of `mask` (non-zero = set) of at least `min_pixels` pixels.
+pub fn blobs(mask: &[u8], w: usize, h: usize, min_pixels: u32) -> Vec<Blob> {
+    // Pixel count and the sums of x, y, x², y², xy.
+    let moments = components(mask, w, h, || (0u64, [0f64; 5]), |(n, m), x, y| {
+        let (fx, fy) = (x as f64, y as f64);
+        *n += 1;
+        m[0] += fx;
+        m[1] += fy;
+        m[2] += fx * fx;
+        m[3] += fy * fy;
+        m[4] += fx * fy;
+    });
+    let mut out = Vec::new();
+    for (n, [sx, sy, sxx, syy, sxy]) in moments {
         if n < u64::from(min_pixels) {
             continue;
         }

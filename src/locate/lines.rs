@@ -3,7 +3,7 @@
 
 use image::GrayImage;
 
-use super::morph::{box_blur, extreme_filter, noise_sigma, Histogram};
+use super::morph::{extreme_filter, smoothed_if_noisy, Histogram};
 
 /// A text line in patch coordinates (continuous; x along, y across).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,15 +55,8 @@ pub const NOISY: f32 = 4.0;
 /// minimum and maximum of noise alone exceed the contrast threshold, and the mask turns to
 /// salt and pepper that hides the lines.
 pub fn patch_mask(img: &GrayImage) -> Vec<u8> {
-    let sigma = noise_sigma(img);
-    let smoothed;
-    let img = if sigma > NOISY {
-        smoothed = box_blur(img, ((sigma / 4.0).round() as u32).clamp(1, 3));
-        &smoothed
-    } else {
-        img
-    };
-    ink_mask(img, (img.height() / 10).clamp(3, 40), contrast_threshold(img))
+    let img = smoothed_if_noisy(img, NOISY, 3);
+    ink_mask(&img, (img.height() / 10).clamp(3, 40), contrast_threshold(&img))
 }
 
 /// Every text line in the patch: bands of rows with ink, each trimmed to its longest run of

@@ -123,14 +123,8 @@ fn same_blob(f: &blobs::Blob, b: &blobs::Blob) -> bool {
 pub fn search_mask(prepared: &Prepared) -> image::GrayImage {
     // Pixel noise lights up the top-hat everywhere and the closings join it into one mass: a
     // noisy copy is smoothed first (as the search patches are, `lines::patch_mask`).
-    let smoothed;
-    let small = if morph::noise_sigma(&prepared.small) > lines::NOISY {
-        smoothed = morph::box_blur(&prepared.small, 1);
-        &smoothed
-    } else {
-        &prepared.small
-    };
-    let bh = morph::blackhat(small, TOPHAT_RADIUS);
+    let small = morph::smoothed_if_noisy(&prepared.small, lines::NOISY, 1);
+    let bh = morph::blackhat(&small, TOPHAT_RADIUS);
     let t = morph::otsu(&bh).max(20);
     let mut mask = image::GrayImage::new(bh.width(), bh.height());
     for (m, &v) in mask.iter_mut().zip(bh.iter()) {

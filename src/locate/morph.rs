@@ -54,12 +54,7 @@ pub fn extreme_filter(img: &GrayImage, r: u32, max: bool) -> GrayImage {
     if w == 0 || h == 0 {
         return img.clone();
     }
-    let src = img.as_raw();
-    let mut tmp = vec![0u8; w * h];
-    let (mut g, mut hb) = (Vec::new(), Vec::new());
-    for y in 0..h {
-        running_extreme(&src[y * w..(y + 1) * w], &mut tmp[y * w..(y + 1) * w], r, max, &mut g, &mut hb);
-    }
+    let mut tmp = running_extreme_rows(img, r as u32, max).into_raw();
     // Columns: padded rows, blocks of k rows, forward (g) and backward (h) running extremes.
     let k = 2 * r + 1;
     let pad = if max { 0u8 } else { 255u8 };
@@ -238,6 +233,17 @@ pub fn noise_sigma(img: &GrayImage) -> f32 {
     });
     // For Gaussian noise of s.d. σ the difference has s.d. σ√2 and median |d| 0.6745 σ√2.
     median.map_or(0.0, |m| m as f32 / (0.6745 * std::f32::consts::SQRT_2))
+}
+
+/// The image smoothed by a box of about a quarter of its noise's s.d. in radius (at most
+/// `max_radius`) when that noise is above `noisy`; as it is otherwise.
+pub fn smoothed_if_noisy(img: &GrayImage, noisy: f32, max_radius: u32) -> std::borrow::Cow<'_, GrayImage> {
+    let sigma = noise_sigma(img);
+    if sigma > noisy {
+        std::borrow::Cow::Owned(box_blur(img, ((sigma / 4.0).round() as u32).clamp(1, max_radius.max(1))))
+    } else {
+        std::borrow::Cow::Borrowed(img)
+    }
 }
 
 /// Summed-area table of an image (and of its squares), for box means and variances.
