@@ -18,6 +18,7 @@ pub mod labels;
 pub mod lines;
 pub mod normalize;
 pub mod page;
+pub mod pinyin;
 pub mod text;
 
 use std::collections::HashMap;
@@ -159,31 +160,97 @@ impl<'a> ChineseReader<'a> {
         Ok(out.into_iter().flatten().collect())
     }
 
-    /// The line above each pinyin name line (the MRZ's surname, given names or both) holds the
-    /// name in hanzi; where it did not read as hanzi only (a lone simple character such as 丁
-    /// reads as a Latin letter), it is read again restricted to hanzi.
-    pub fn reread_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
-        use normalize::{is_han, latin_key};
-        let keys = [latin_key(names.0), latin_key(names.1), latin_key(&format!("{}{}", names.0, names.1))];
-        let pinyin: Vec<usize> = (0..read.len())
-            .filter(|&i| {
-                let k = latin_key(&read[i].reading.text());
-                !k.is_empty() && keys.iter().any(|x| !x.is_empty() && *x == k)
+    /// The name's hanzi, read to spell the MRZ's pinyin ([`pinyin::decode_fitting`]).
+    ///
+    /// The pinyin name lines are the lines reading as the MRZ's surname, given names or both
+    /// (one letter in four may be misread). The line right above each holds the hanzi; where
+    /// it does not read as hanzi spelling that pinyin, it is decoded again along the best path
+    /// that does (or, when no hanzi spell it, restricted to hanzi). Where no line was found
+    /// above (faint print broken into pieces), the hanzi line is looked for where the layout
+    /// puts it, and kept only if every hanzi read there is likely enough.
+    pub fn fit_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
+        use normalize::{edit_distance, han_only, is_han, latin_key};
+        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
+        // A row's pieces, left to right (`WU,` `LING` of the one-label layout may be found apart).
+        let latin = |i: usize| read[i].label.is_none() && !read[i].reading.text().chars().any(is_han);
+        let next_on_row = |i: usize| -> Option<usize> {
+            let l = read[i].line;
+            (0..read.len())
+                .filter(|&j| latin(j) && (read[j].line.cy() - l.cy()).abs() < 0.5 * l.height())
+                .filter(|&j| read[j].line.x0 >= l.x1 - 0.5 && read[j].line.x0 - l.x1 < 3.0 * l.height())
+                .min_by(|&a, &b| read[a].line.x0.total_cmp(&read[b].line.x0))
+        };
+        let continues: Vec<bool> = (0..read.len()).map(|j| (0..read.len()).any(|i| i != j && latin(i) && next_on_row(i) == Some(j))).collect();
+        let pinyin_lines: Vec<(usize, String)> = (0..read.len())
+            .filter(|&i| latin(i) && !continues[i])
+            .filter_map(|i| {
+                let mut text = read[i].reading.text();
+                let (mut at, mut hops) = (i, 0);
+                while let Some(j) = next_on_row(at).filter(|_| hops < 3) {
+                    text.push_str(&read[j].reading.text());
+                    (at, hops) = (j, hops + 1);
+                }
+                let k = latin_key(&text);
+                let (d, key) = keys.iter().filter(|x| !x.is_empty()).map(|x| (edit_distance(&k, x), x)).min()?;
+                (d == 0 || (key.len() >= 5 && d <= key.len() / 4)).then(|| (i, key.clone()))
             })
             .collect();
-        for i in pinyin {
-            let Some(j) = line_above(&read, i) else { continue };
-            let text = read[j].reading.text();
-            if !text.is_empty() && text.chars().all(is_han) {
-                continue;
-            }
-            if fields::classify(&text) != fields::ValueKind::Latin && fields::classify(&text) != fields::ValueKind::Other && fields::classify(&text) != fields::ValueKind::Han {
-                continue;
-            }
-            let strip = self.crop(p, frame, &read[j].line);
-            let again = text::read_restricted(self.model, &strip, &is_han)?;
-            if !again.chars.is_empty() {
-                read[j].reading = again;
+        // Where the hanzi line sits over its pinyin (in pinyin heights), from the pairs found.
+        let pairs: Vec<(f32, f32)> = pinyin_lines
+            .iter()
+            .filter_map(|&(i, _)| {
+                let j = line_above(&read, i)?;
+                let (py, han) = (read[i].line, read[j].line);
+                let t = read[j].reading.text();
+                (!t.is_empty() && t.chars().all(is_han)).then(|| ((py.y0 - han.y1) / py.height(), han.height() / py.height()))
+            })
+            .collect();
+        let (gap, tall) = if pairs.is_empty() {
+            (HANZI_GAP, HANZI_HEIGHT)
+        } else {
+            let n = pairs.len() as f32;
+            (pairs.iter().map(|p| p.0).sum::<f32>() / n, pairs.iter().map(|p| p.1).sum::<f32>() / n)
+        };
+        for (i, key) in pinyin_lines {
+            match line_above(&read, i).filter(|&j| read[j].label.is_none()) {
+                Some(j) => {
+                    let text = read[j].reading.text();
+                    if !text.is_empty() && text.chars().all(is_han) && pinyin::fits(&text, &key) {
+                        continue;
+                    }
+                    let strip = self.crop(p, frame, &read[j].line);
+                    let (probs, steps) = self.model.probs(&strip)?;
+                    let step_px = strip.width as f32 / steps.max(1) as f32;
+                    if let Some(fit) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key) {
+                        log::debug!("name hanzi read to fit the pinyin");
+                        read[j].reading = fit;
+                    } else if !text.chars().all(is_han) || han_only(&text).is_empty() {
+                        // No hanzi spell the pinyin: at least read hanzi (丁 reads as J).
+                        let again = text::decode_restricted(&probs, steps, self.model.charset(), step_px, &is_han);
+                        if !again.chars.is_empty() {
+                            read[j].reading = again;
+                        }
+                    }
+                }
+                None => {
+                    let py = read[i].line;
+                    let h = py.height();
+                    let y1 = py.y0 - gap * h;
+                    let line = TextLine { x0: py.x0, y0: y1 - tall * h, x1: py.x1.max(py.x0 + 2.0 * tall * h), y1, parts: 0, contrast: py.contrast };
+                    let overlaps = read.iter().any(|o| o.line.y1 > line.y0 && o.line.y0 < line.y1 && o.line.x1 > line.x0 && o.line.x0 < line.x1);
+                    if overlaps {
+                        continue;
+                    }
+                    let strip = self.crop(p, frame, &line);
+                    let (probs, steps) = self.model.probs(&strip)?;
+                    let step_px = strip.width as f32 / steps.max(1) as f32;
+                    let fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
+                    if let Some(fit) = fit.filter(|f| f.min_p() >= FOUND_HANZI_P) {
+                        log::debug!("name hanzi found over its pinyin");
+                        read.push(ReadLine { line, reading: fit, label: None });
+                    }
+                }
             }
         }
         Ok(read)
@@ -264,6 +331,15 @@ impl<'a> ChineseReader<'a> {
         fields
     }
 }
+
+/// Where a name's hanzi line sits when it was not found: its bottom this many pinyin heights
+/// above the pinyin line, this many pinyin heights tall (measured on the generated pages and the
+/// committed stills; a page's own found pairs take precedence).
+const HANZI_GAP: f32 = 0.4;
+const HANZI_HEIGHT: f32 = 1.15;
+/// Every hanzi of a name line looked for where no line was found must be at least this likely
+/// (else it is paper or stray print, not the name).
+const FOUND_HANZI_P: f32 = 0.3;
 
 /// A surname hanzi read with at least this probability is kept even when no listed surname of
 /// the pinyin matches it (the list is not every surname).
@@ -346,7 +422,7 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let read = reader.read_lines_parallel(p, &frame, &values)?;
     let t3 = std::time::Instant::now();
     let doc = &zone.repaired.document;
-    let read = reader.reread_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
+    let read = reader.fit_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
     let birth = doc.date_of_birth.iso();
     let expiry = doc.date_of_expiry.iso();
@@ -424,6 +500,93 @@ mod tests {
         assert_eq!(surname_after_fit("侯", 0.5, "侯"), "侯");
         // The model sees nothing listed: the reading stays.
         assert_eq!(surname_after_fit("候", 0.7, "候"), "候");
+    }
+
+    /// A fake recognizer giving, call after call, rows of `(character, probability)` (the rest
+    /// of each row on the blank), one row a step; the last is repeated.
+    struct Rows {
+        calls: std::sync::Mutex<Vec<Vec<Vec<(char, f32)>>>>,
+        charset: Vec<char>,
+    }
+
+    impl Rows {
+        fn new(calls: Vec<Vec<Vec<(char, f32)>>>) -> Rows {
+            let mut charset: Vec<char> = calls.iter().flatten().flatten().map(|c| c.0).collect();
+            charset.sort();
+            charset.dedup();
+            Rows { calls: std::sync::Mutex::new(calls), charset }
+        }
+    }
+
+    impl TextModel for Rows {
+        fn probs(&self, _strip: &TextStrip) -> Result<(Vec<f32>, usize), Error> {
+            let mut calls = self.calls.lock().unwrap();
+            let rows = if calls.len() > 1 { calls.remove(0) } else { calls[0].clone() };
+            let classes = self.charset.len() + 1;
+            let mut out = vec![0.0; rows.len() * classes];
+            for (t, row) in rows.iter().enumerate() {
+                out[t * classes] = 1.0 - row.iter().map(|c| c.1).sum::<f32>();
+                for &(ch, p) in row {
+                    out[t * classes + 1 + self.charset.iter().position(|&x| x == ch).unwrap()] = p;
+                }
+            }
+            Ok((out, rows.len()))
+        }
+        fn charset(&self) -> &[char] {
+            &self.charset
+        }
+    }
+
+    fn line_at(x0: f32, x1: f32, y: f32, text: &str, p: f32) -> ReadLine {
+        ReadLine { line: TextLine { x0, x1, ..line(y, 2.4, 0.8) }, ..read_line(y, text, p) }
+    }
+
+    fn fit_names(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        ChineseReader::new(model).fit_name_hanzi(&prepared, &frame, read, names).unwrap()
+    }
+
+    #[test]
+    fn name_hanzi_are_read_to_spell_the_pinyin() {
+        // 许颜买 read for 许颖灵 over `XU, YINGLING`: read again, the pinyin picks 颖 and 灵.
+        let again = vec![vec![], vec![('许', 0.95)], vec![], vec![('颜', 0.6), ('颖', 0.3)], vec![], vec![('买', 0.7), ('灵', 0.2)], vec![]];
+        let model = Rows::new(vec![again]);
+        let read = vec![line_at(45.0, 52.0, 20.0, "许颜买", 0.6), line_at(45.0, 62.0, 23.0, "XU,YINGLING", 0.99)];
+        let read = fit_names(&model, read, ("XU", "YINGLING"));
+        assert_eq!(read[0].reading.text(), "许颖灵");
+        assert!(read[0].reading.min_p() < 0.3, "the forced hanzi stay doubtful");
+        assert_eq!(read.len(), 2);
+    }
+
+    #[test]
+    fn a_name_spelling_its_pinyin_is_left_alone() {
+        // The one-label layout's pinyin found in two pieces, `WU,` and `LING`: the hanzi line
+        // above the first spells both (the model would read 武 alone, and must not be asked).
+        let model = Rows::new(vec![vec![vec![('武', 0.9)]]]);
+        let read = vec![line_at(45.0, 50.0, 20.0, "武灵", 0.9), line_at(45.0, 49.0, 23.0, "WU,", 0.6), line_at(50.5, 55.0, 23.0, "LING", 0.99)];
+        let read = fit_names(&model, read, ("WU", "LING"));
+        assert_eq!(read[0].reading.text(), "武灵");
+        assert_eq!(read.len(), 3, "no hanzi line is looked for over the second piece");
+        // A pinyin line misread by one letter in four still names its hanzi line.
+        let model = Rows::new(vec![vec![vec![('汪', 0.5)], vec![], vec![('吉', 0.4), ('杏', 0.5)], vec![], vec![('新', 0.9)]]]);
+        let read = vec![line_at(45.0, 52.0, 20.0, "注杏新", 0.3), line_at(45.0, 60.0, 23.0, "WANG.XIN", 0.5)];
+        assert_eq!(fit_names(&model, read, ("WANG", "JIXIN"))[0].reading.text(), "汪吉新");
+    }
+
+    #[test]
+    fn a_missing_hanzi_line_is_looked_for_over_its_pinyin() {
+        // 郭 broken into pieces by faint print: no line above GUO; 秋洲 over QIUZHOU is there.
+        let read = || vec![line_at(45.0, 50.0, 23.0, "GUO", 0.95), line_at(45.0, 50.0, 26.5, "秋洲", 0.99), line_at(45.0, 57.0, 29.5, "QIUZHOU", 0.99)];
+        let model = Rows::new(vec![vec![vec![], vec![('郭', 0.8)], vec![]]]);
+        let out = fit_names(&model, read(), ("GUO", "QIUZHOU"));
+        assert_eq!(out.len(), 4);
+        let found = &out[3];
+        assert_eq!(found.reading.text(), "郭");
+        assert!(found.line.y1 <= 23.0 && found.line.y0 < 21.0 && (found.line.x0 - 45.0).abs() < 1e-6, "{:?}", found.line);
+        // Nothing likely there: nothing is added.
+        let model = Rows::new(vec![vec![vec![], vec![('郭', 0.1)], vec![]]]);
+        assert_eq!(fit_names(&model, read(), ("GUO", "QIUZHOU")).len(), 3);
     }
 
     #[test]

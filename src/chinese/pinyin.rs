@@ -1,0 +1,307 @@
+//! Hanzi and their pinyin: the name's hanzi are read so that they spell the MRZ's pinyin.
+//!
+//! A Chinese passport prints the name twice, in hanzi and in pinyin, and the MRZ repeats the
+//! pinyin. The recognizer loses strokes the pinyin rules out (颜 YAN for 颖 YING, 隔 GE for
+//! 鹰 YING, a dropped character), so a name line that does not read as hanzi spelling its
+//! pinyin is decoded again along the best CTC path among the hanzi sequences whose readings
+//! spell it ([`decode_fitting`]). Which hanzi of a reading was printed (英, 颖, 莹, 鹰 are all
+//! YING) is still the recognizer's choice, and each character keeps its own, unrestricted
+//! probability, so a forced reading stays as doubtful as it is.
+//!
+//! The table (`pinyin.txt`: every hanzi of the recognizer's dictionary with all its toneless
+//! readings, ü as YU, U and V) is made by `tools/pinyin/run.sh` from pypinyin (MIT).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::text::{TextChar, TextReading};
+
+static TABLE: &str = include_str!("pinyin.txt");
+
+/// The longest pinyin syllable (ZHUANG, SHUANG, CHUANG).
+const MAX_SYLLABLE: usize = 6;
+
+struct Table {
+    by_char: HashMap<char, Vec<&'static str>>,
+    by_reading: HashMap<&'static str, Vec<char>>,
+}
+
+fn table() -> &'static Table {
+    static T: OnceLock<Table> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut by_char: HashMap<char, Vec<&'static str>> = HashMap::new();
+        let mut by_reading: HashMap<&'static str, Vec<char>> = HashMap::new();
+        for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
+            let Some((c, rest)) = line.split_once('\t') else { continue };
+            let Some(c) = c.chars().next() else { continue };
+            for r in rest.split_whitespace() {
+                by_char.entry(c).or_default().push(r);
+                by_reading.entry(r).or_default().push(c);
+            }
+        }
+        Table { by_char, by_reading }
+    })
+}
+
+/// The toneless readings of a hanzi, upper case (none for a character not in the table).
+pub fn readings(c: char) -> &'static [&'static str] {
+    table().by_char.get(&c).map_or(&[], Vec::as_slice)
+}
+
+/// Whether `han` spells `key` (upper-case letters, e.g. `ZHUJINYU` for 朱锦渝) with one of its
+/// readings per character.
+pub fn fits(han: &str, key: &str) -> bool {
+    if han.is_empty() || key.is_empty() {
+        return false;
+    }
+    let n = key.len();
+    let mut at = vec![false; n + 1];
+    at[0] = true;
+    for c in han.chars() {
+        let mut next = vec![false; n + 1];
+        for j in (0..n).filter(|&j| at[j]) {
+            for r in readings(c) {
+                if key[j..].starts_with(r) {
+                    next[j + r.len()] = true;
+                }
+            }
+        }
+        at = next;
+    }
+    at[n]
+}
+
+/// One hanzi that may stand for `key[start..end]`, as a model class.
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    start: usize,
+    end: usize,
+    class: usize,
+}
+
+/// The best CTC path (Viterbi, `steps x classes` probabilities, class 0 the blank, class `i`
+/// `charset[i - 1]`) among the hanzi sequences that spell `key`; `None` when no sequence of
+/// the model's hanzi spells it. Each character's probability is its class's probability at
+/// its best step.
+pub fn decode_fitting(probs: &[f32], steps: usize, charset: &[char], step_px: f32, key: &str) -> Option<TextReading> {
+    let n = key.len();
+    if steps == 0 || n == 0 || !key.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let classes = probs.len() / steps;
+    if classes < 2 || probs.len() != classes * steps {
+        return None;
+    }
+    let mut class_of: HashMap<char, usize> = HashMap::with_capacity(charset.len());
+    for (i, &c) in charset.iter().enumerate().take(classes - 1) {
+        class_of.entry(c).or_insert(i + 1);
+    }
+    let t = table();
+    let mut edges = Vec::new();
+    for start in 0..n {
+        for len in 1..=MAX_SYLLABLE.min(n - start) {
+            for c in t.by_reading.get(&key[start..start + len]).map_or(&[][..], Vec::as_slice) {
+                if let Some(&class) = class_of.get(c) {
+                    edges.push(Edge { start, end: start + len, class });
+                }
+            }
+        }
+    }
+    edges.sort_by_key(|e| (e.start, e.end, e.class));
+    edges.dedup_by_key(|e| (e.start, e.end, e.class));
+    if edges.is_empty() {
+        return None;
+    }
+    // States: blank at key position j (0..=n), then one per edge (that hanzi being emitted).
+    let blank = |j: usize| j;
+    let char_state = |e: usize| n + 1 + e;
+    let states = n + 1 + edges.len();
+    let lp = |t: usize, k: usize| probs[t * classes + k].max(1e-30).ln();
+    const NONE: u32 = u32::MAX;
+    let mut score = vec![f32::NEG_INFINITY; states];
+    let mut back = vec![NONE; steps * states];
+    score[blank(0)] = lp(0, 0);
+    for (e, edge) in edges.iter().enumerate() {
+        if edge.start == 0 {
+            score[char_state(e)] = score[char_state(e)].max(lp(0, edge.class));
+        }
+    }
+    for step in 1..steps {
+        // The two best hanzi states ending at each position, of different classes (a hanzi
+        // can follow the same hanzi only across a blank).
+        let mut ends: Vec<[(f32, u32, usize); 2]> = vec![[(f32::NEG_INFINITY, NONE, 0); 2]; n + 1];
+        for (e, edge) in edges.iter().enumerate() {
+            let s = score[char_state(e)];
+            let slot = &mut ends[edge.end];
+            if s > slot[0].0 {
+                if slot[0].2 != edge.class {
+                    slot[1] = slot[0];
+                }
+                slot[0] = (s, char_state(e) as u32, edge.class);
+            } else if s > slot[1].0 && slot[0].2 != edge.class {
+                slot[1] = (s, char_state(e) as u32, edge.class);
+            }
+        }
+        let mut next = vec![f32::NEG_INFINITY; states];
+        let row = &mut back[step * states..(step + 1) * states];
+        let b = lp(step, 0);
+        for j in 0..=n {
+            let (mut best, mut from) = (score[blank(j)], blank(j) as u32);
+            if ends[j][0].0 > best {
+                (best, from) = (ends[j][0].0, ends[j][0].1);
+            }
+            if best > f32::NEG_INFINITY {
+                next[blank(j)] = best + b;
+                row[blank(j)] = from;
+            }
+        }
+        for (e, edge) in edges.iter().enumerate() {
+            let (mut best, mut from) = (score[char_state(e)], char_state(e) as u32);
+            if score[blank(edge.start)] > best {
+                (best, from) = (score[blank(edge.start)], blank(edge.start) as u32);
+            }
+            let other = if ends[edge.start][0].2 != edge.class { ends[edge.start][0] } else { ends[edge.start][1] };
+            if other.0 > best {
+                (best, from) = (other.0, other.1);
+            }
+            if best > f32::NEG_INFINITY {
+                next[char_state(e)] = best + lp(step, edge.class);
+                row[char_state(e)] = from;
+            }
+        }
+        score = next;
+    }
+    // End: after the whole key, on a blank or on its last hanzi.
+    let mut end = (score[blank(n)], blank(n));
+    for (e, edge) in edges.iter().enumerate() {
+        if edge.end == n && score[char_state(e)] > end.0 {
+            end = (score[char_state(e)], char_state(e));
+        }
+    }
+    if end.0 == f32::NEG_INFINITY {
+        return None;
+    }
+    let mut path = vec![0usize; steps];
+    let mut s = end.1;
+    for step in (0..steps).rev() {
+        path[step] = s;
+        if step > 0 {
+            s = back[step * states + s] as usize;
+        }
+    }
+    let mut out = TextReading::default();
+    let mut prev = usize::MAX;
+    for (step, &s) in path.iter().enumerate() {
+        if s <= n {
+            prev = s;
+            continue;
+        }
+        let class = edges[s - n - 1].class;
+        let p = probs[step * classes + class];
+        let x = (step as f32 + 0.5) * step_px;
+        if s == prev {
+            if let Some(last) = out.chars.last_mut().filter(|c| p > c.p) {
+                last.p = p;
+                last.x = x;
+            }
+        } else {
+            out.chars.push(TextChar { ch: charset[class - 1], p, x });
+        }
+        prev = s;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Probabilities over `charset` (blank first), one row per step: `(class, p)` pairs, the
+    /// rest of each row on the blank.
+    fn rows(classes: usize, steps: &[&[(usize, f32)]]) -> Vec<f32> {
+        let mut out = vec![0.0; steps.len() * classes];
+        for (t, row) in steps.iter().enumerate() {
+            let mut rest = 1.0;
+            for &(k, p) in *row {
+                out[t * classes + k] = p;
+                rest -= p;
+            }
+            out[t * classes] += rest;
+        }
+        out
+    }
+
+    #[test]
+    fn readings_and_spelling() {
+        assert_eq!(readings('锦'), ["JIN"]);
+        assert!(readings('单').contains(&"SHAN") && readings('单').contains(&"DAN"));
+        // ü: LYU on passports since 2012, LU and LV before.
+        for r in ["LYU", "LU", "LV"] {
+            assert!(readings('吕').contains(&r), "{r}");
+        }
+        assert!(readings('A').is_empty());
+        assert!(fits("朱锦渝", "ZHUJINYU"));
+        assert!(fits("皇甫峰", "HUANGFUFENG"));
+        assert!(fits("西安", "XIAN") && fits("先", "XIAN"));
+        assert!(!fits("朱锦", "ZHUJINYU"));
+        assert!(!fits("颜", "YING"));
+        assert!(!fits("", "LI") && !fits("李", ""));
+    }
+
+    #[test]
+    fn every_listed_surname_spells_its_pinyin() {
+        for e in super::super::normalize::SURNAMES.split_whitespace() {
+            let split = e.find(|c: char| c.is_ascii_uppercase()).unwrap();
+            assert!(fits(&e[..split], &e[split..]), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_pinyin_chooses_between_look_alikes() {
+        // 许颜买 read for 许颖灵: 颜 (YAN) and 买 (MAI) are likelier, but XU YINGLING rules them out.
+        let charset = ['许', '颜', '颖', '买', '灵'];
+        let probs = rows(7, &[&[], &[(1, 0.95)], &[], &[(2, 0.6), (3, 0.3)], &[], &[(4, 0.7), (5, 0.2)], &[]]);
+        let free = super::super::text::decode(&probs, 7, &charset, 8.0);
+        assert_eq!(free.text(), "许颜买");
+        let fit = decode_fitting(&probs, 7, &charset, 8.0, "XUYINGLING").unwrap();
+        assert_eq!(fit.text(), "许颖灵");
+        // Each keeps its own probability: the forced ones stay doubtful.
+        assert!((fit.chars[1].p - 0.3).abs() < 1e-6 && (fit.chars[2].p - 0.2).abs() < 1e-6);
+        assert!((fit.chars[1].x - 28.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_dropped_character_is_found_again() {
+        // 唐竹 read for 唐霞竹: 霞 only ever second best.
+        let charset = ['唐', '霞', '竹'];
+        let probs = rows(4, &[&[(1, 0.9)], &[(2, 0.3)], &[(2, 0.2)], &[(3, 0.9)], &[]]);
+        assert_eq!(super::super::text::decode(&probs, 5, &charset, 8.0).text(), "唐竹");
+        assert_eq!(decode_fitting(&probs, 5, &charset, 8.0, "TANGXIAZHU").unwrap().text(), "唐霞竹");
+    }
+
+    #[test]
+    fn the_same_hanzi_twice_needs_a_blank_between() {
+        let charset = ['丽', '李'];
+        // Three steps of 丽 with hardly a blank: one 丽, so LILI takes 李 for the other.
+        let probs = rows(3, &[&[(1, 0.8), (2, 0.15)], &[(1, 0.8), (2, 0.15)], &[(1, 0.8), (2, 0.15)]]);
+        let fit = decode_fitting(&probs, 3, &charset, 8.0, "LILI").unwrap();
+        assert_eq!(fit.chars.len(), 2);
+        assert!(fit.text().contains('丽') && fit.text().contains('李'), "{}", fit.text());
+        // With a blank between, 丽丽.
+        let probs = rows(3, &[&[(1, 0.8)], &[], &[(1, 0.8)]]);
+        assert_eq!(decode_fitting(&probs, 3, &charset, 8.0, "LILI").unwrap().text(), "丽丽");
+    }
+
+    #[test]
+    fn a_key_no_hanzi_spells_gives_nothing() {
+        let charset = ['丽'];
+        let probs = rows(2, &[&[(1, 0.9)], &[]]);
+        assert!(decode_fitting(&probs, 2, &charset, 8.0, "QQ").is_none());
+        assert!(decode_fitting(&probs, 2, &charset, 8.0, "ZHANG").is_none(), "张 not in the charset");
+        assert!(decode_fitting(&probs, 2, &charset, 8.0, "").is_none());
+        assert!(decode_fitting(&probs, 2, &charset, 8.0, "li").is_none());
+        assert!(decode_fitting(&[], 0, &charset, 8.0, "LI").is_none());
+        // Too few steps for two hanzi.
+        assert!(decode_fitting(&rows(2, &[&[(1, 0.9)]]), 1, &charset, 8.0, "LILI").is_none());
+    }
+}
