@@ -28,6 +28,8 @@ pub fn agree(a: f64, b: f64) -> f64 {
 pub const DISAGREE_CAP: f64 = 0.6;
 /// Highest confidence of an authority read only in pieces (the issue date agreeing).
 pub const FRAGMENT_CAP: f64 = 0.75;
+/// Highest confidence of a name taken from the print against the MRZ's.
+pub const PRINTED_NAME_CAP: f64 = 0.85;
 /// Highest confidence of a visual-only value that fails a sanity check.
 pub const IMPLAUSIBLE_CAP: f64 = 0.5;
 
@@ -38,6 +40,12 @@ fn p(r: &TextReading) -> f64 {
 /// Minimum probability over the characters of `r` that `keep` selects.
 fn p_of(r: &TextReading, keep: impl Fn(char) -> bool) -> f64 {
     r.chars.iter().filter(|c| keep(c.ch)).map(|c| f64::from(c.p)).fold(1.0, f64::min)
+}
+
+/// A printed Latin name as the MRZ's names are given: upper-case words (`ZHOng ` → `ZHONG`).
+fn latin_words(s: &str) -> String {
+    let spaced: String = s.chars().map(|c| if c.is_ascii_alphabetic() { c.to_ascii_uppercase() } else { ' ' }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn ymd(d: &PrintedDate) -> Ymd {
@@ -136,8 +144,8 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
     conf.set("nationality", nat_conf);
 
     // Names: the MRZ's pinyin, checked against the printed pinyin.
-    let surname = doc.primary_identifier.as_str().to_owned();
-    let given = doc.secondary_identifier.as_str().to_owned();
+    let mut surname = doc.primary_identifier.as_str().to_owned();
+    let mut given = doc.secondary_identifier.as_str().to_owned();
     let name_mrz = mrz_conf("surname");
     let (mut han_name, mut han_conf): (Option<String>, f64) = (None, 0.0);
     let (printed_sur, printed_given): (Option<(String, f64)>, Option<(String, f64)>);
@@ -189,7 +197,27 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
             _ => name_mrz.min(0.85),
         }
     };
-    let (sur_conf, given_conf) = (name_check(&surname, &printed_sur), name_check(&given, &printed_given));
+    let (mut sur_conf, mut given_conf) = (name_check(&surname, &printed_sur), name_check(&given, &printed_given));
+    // The MRZ's names carry no check digit. Where the printed pinyin disagrees with one of them
+    // and the hanzi name spells the printed pinyin but not the MRZ's, two printed readings
+    // outvote the zone (a stray mark in the filler read as a letter, print over the zone).
+    if let (Some(h), Some((ps, psc)), Some((pg, pgc))) = (&han_name, &printed_sur, &printed_given) {
+        let (ps, pg) = (latin_words(ps), latin_words(pg));
+        let mrz_key = format!("{}{}", latin_key(&surname), latin_key(&given));
+        let printed_key = format!("{}{}", latin_key(&ps), latin_key(&pg));
+        // Both names printed, one of them the MRZ's (the lines are the names, in their places).
+        let anchored = !ps.is_empty() && !pg.is_empty() && (latin_key(&ps) == latin_key(&surname)) != (latin_key(&pg) == latin_key(&given));
+        if anchored && super::pinyin::fits(h, &printed_key) && !super::pinyin::fits(h, &mrz_key) {
+            let c = agree(psc.min(*pgc), han_conf).min(PRINTED_NAME_CAP);
+            log::debug!("the printed pinyin name outvotes the MRZ's");
+            if latin_key(&ps) != latin_key(&surname) {
+                (surname, sur_conf) = (ps, c);
+            }
+            if latin_key(&pg) != latin_key(&given) {
+                (given, given_conf) = (pg, c);
+            }
+        }
+    }
     // The hanzi name: one hanzi per pinyin syllable, so its length must be plausible for the
     // pinyin, and a hanzi name is 1 to 5 characters.
     if let Some(h) = &han_name {
@@ -410,6 +438,43 @@ mod tests {
         assert!(!issue_fits_expiry(Ymd::new(2016, 8, 26), e));
         // Expiry on the last day of the year.
         assert_eq!(plausible_issue_dates(Ymd::new(2030, 12, 31))[0], Ymd::new(2021, 1, 1));
+    }
+
+    fn reading(text: &str, p: f32) -> TextReading {
+        TextReading { chars: text.chars().map(|ch| super::super::text::TextChar { ch, p, x: 0.0 }).collect() }
+    }
+
+    fn names_read(line1: &str, printed: [(&str, &str); 2]) -> ChineseResult {
+        let obs = crate::mrz::repair::certain(&format!("{line1}\nEK74266247CHN4211024M3408180SDPZWLJCNPAVEH94"));
+        let refs: Vec<&[crate::mrz::repair::Candidates]> = obs.iter().map(|l| l.as_slice()).collect();
+        let repaired = crate::mrz::repair::repair(&refs, Ymd::new(2026, 11, 30)).unwrap();
+        let mut fields = Fields::default();
+        for (label, (han, latin)) in [Label::Surname, Label::GivenNames].into_iter().zip(printed) {
+            fields.values.insert(label, vec![reading(han, 0.95), reading(latin, 0.95)]);
+        }
+        assemble(&fields, &repaired, Ymd::new(2026, 11, 30))
+    }
+
+    #[test]
+    fn printed_pinyin_spelled_by_the_hanzi_outvotes_the_mrz_names() {
+        // A mark in the filler read as `2`: the MRZ says KAI 2, the print KAI, and 凯 is KAI.
+        let r = names_read("POCHNLIU<<KAI<2<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", [("刘", "LIU"), ("凯", "KAI")]);
+        assert_eq!((r.surname.as_str(), r.given_name.as_str()), ("LIU", "KAI"));
+        let c = r.confidence.get("given_name").unwrap();
+        assert!(c > 0.5 && c <= PRINTED_NAME_CAP, "{c}");
+        // The print misread (KAL, which 凯 does not spell): the MRZ stays.
+        let r = names_read("POCHNLIU<<KAI<2<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", [("刘", "LIU"), ("凯", "KAL")]);
+        assert_eq!(r.given_name, "KAI 2");
+        // The hanzi spell the MRZ's names: the MRZ stays, whatever the print says.
+        let r = names_read("POCHNLIU<<KAI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", [("刘", "LIU"), ("凯", "KAl")]);
+        assert_eq!(r.given_name, "KAI");
+        assert!(r.confidence.get("given_name").unwrap() <= DISAGREE_CAP);
+        // A name line missing (the given names' pinyin not found): nothing to outvote with.
+        let r = names_read("POCHNLIU<<KAI<2<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", [("刘", "LIU"), ("", "")]);
+        assert_eq!(r.given_name, "KAI 2");
+        // Neither name the MRZ's (lines taken for the wrong names): the MRZ stays.
+        let r = names_read("POCHNLIU<<KAI<2<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", [("凯", "KAI"), ("刘", "LIU")]);
+        assert_eq!((r.surname.as_str(), r.given_name.as_str()), ("LIU", "KAI 2"));
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub fn classify(text: &str) -> ValueKind {
     if alnum.len() >= 8 && alnum.chars().filter(char::is_ascii_digit).count() >= 6 && han.is_empty() {
         return ValueKind::Number;
     }
-    if han.is_empty() && !latin.is_empty() && t.chars().all(|c| c.is_ascii_uppercase() || c == ',' || c == ' ' || c == '-') {
+    // Pinyin is printed in capitals; a letter or two read in lower case (`ZHOng`) is still it.
+    if han.is_empty() && !latin.is_empty() && t.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ',' | '，' | ' ' | '-' | '.')) {
         return ValueKind::Latin;
     }
     ValueKind::Other
@@ -263,6 +264,8 @@ mod tests {
         assert_eq!(classify("中国/CHINESE"), ValueKind::Nationality);
         assert_eq!(classify("张三"), ValueKind::Han);
         assert_eq!(classify("ZHANG, SAN"), ValueKind::Latin);
+        assert_eq!(classify(" XIA, ZHOng "), ValueKind::Latin);
+        assert_eq!(classify("WANG.XIN"), ValueKind::Latin);
         assert_eq!(classify("E12345678"), ValueKind::Number);
         assert_eq!(classify("中华人民共和国"), ValueKind::Other);
         assert_eq!(classify("PEOPLE'S REPUBLIC OF CHINA"), ValueKind::Other);

@@ -165,6 +165,12 @@ pub fn value_contrast_threshold(lines: &[TextLine]) -> f32 {
     best_t.clamp(0.40, 0.52)
 }
 
+/// A component wider than 12 mm is kept as glyphs run together by blur when it is at most this
+/// wide (mm), at least this high (mm), and at least this share of its box is ink.
+const RUN_MAX_W_MM: f32 = 45.0;
+const RUN_MIN_H_MM: f32 = 1.2;
+const RUN_MIN_FILL: f32 = 0.2;
+
 /// Most a gap (mm) between the upper and lower parts of one row of hanzi may be (a stacked
 /// label's hanzi and English lines are about 0.4 mm apart).
 const STACKED_GAP_MM: f32 = 0.2;
@@ -213,9 +219,17 @@ pub fn find_lines(page: &PageImage) -> Vec<TextLine> {
     let mask = ink_mask(&page.image);
     let max_h = (4.5 * ppm) as u32;
     let max_w = (12.0 * ppm) as u32;
+    let (run_max_w, run_min_h) = ((RUN_MAX_W_MM * ppm) as u32, (RUN_MIN_H_MM * ppm) as u32);
     let mut comps: Vec<Comp> = components(&mask)
         .into_iter()
-        .filter(|c| c.area >= 3 && c.y1 - c.y0 <= max_h && c.x1 - c.x0 <= max_w)
+        .filter(|c| {
+            let (w, h) = (c.x1 - c.x0, c.y1 - c.y0);
+            let glyphs = w <= max_w;
+            // Blurred print runs its glyphs together (贵州/GUI as one piece); a long piece
+            // stays text when it is line-high and dense, unlike a guilloche stroke.
+            let run = w <= run_max_w && h >= run_min_h && c.area as f32 >= RUN_MIN_FILL * (w * h) as f32;
+            c.area >= 3 && h <= max_h && (glyphs || run)
+        })
         .collect();
     comps.sort_by_key(|c| c.x0);
     // Lines in pixel units: (x0, y0, x1, y1, parts, height of the tallest part).
@@ -341,6 +355,21 @@ mod tests {
         // A stacked label: hanzi 10 px over English 8 px, 3 px (0.4 mm) apart.
         let boxes = [(20, 20, 30, 30), (32, 20, 42, 30), (20, 33, 60, 41)];
         assert_eq!(find_lines(&page_with(&boxes)).len(), 2);
+    }
+
+    #[test]
+    fn glyphs_run_together_by_blur_are_a_line_but_a_thin_stroke_is_not() {
+        // 8 px/mm. A 16 mm run of glyphs joined by a baseline smear (one component, 2.5 mm
+        // tall, most of it ink), and a 20 mm hairline stroke with a hook 2 mm tall (a
+        // guilloche curve: its box is line-high but nearly empty).
+        let mut boxes = vec![(20, 20, 148, 22)];
+        for i in 0..8 {
+            boxes.push((20 + i * 16, 2, 32 + i * 16, 22));
+        }
+        boxes.extend([(20, 80, 180, 81), (179, 64, 180, 81)]);
+        let lines = find_lines(&page_with(&boxes));
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!((lines[0].width() - 16.0).abs() < 0.01 && lines[0].y1 < 3.0, "{lines:?}");
     }
 
     #[test]
