@@ -12,7 +12,7 @@
 use super::labels::Label;
 use super::normalize::{
     authority_for_issue, authority_from_fragment, han_only, is_chinese_nationality, latin_key, match_authority, match_place, normalize_authority_latin,
-    parse_date, parse_sex, sex_han, split_bilingual, PrintedDate,
+    parse_date, parse_sex, sex_han, split_bilingual, PrintedDate, MONTHS,
 };
 use super::text::TextReading;
 use super::Fields;
@@ -28,6 +28,9 @@ pub fn agree(a: f64, b: f64) -> f64 {
 pub const DISAGREE_CAP: f64 = 0.6;
 /// Highest confidence of an authority read only in pieces (the issue date agreeing).
 pub const FRAGMENT_CAP: f64 = 0.75;
+/// Highest confidence of an issue date read only in part (day and month), its year from the
+/// validity (ten years, five under 16).
+pub const PARTIAL_ISSUE_CAP: f64 = 0.6;
 /// Highest confidence of a name taken from the print against the MRZ's.
 pub const PRINTED_NAME_CAP: f64 = 0.85;
 /// Highest confidence of a visual-only value that fails a sanity check.
@@ -261,6 +264,8 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
         Some(Ymd::new(doc.date_of_expiry.year?, doc.date_of_expiry.month?, doc.date_of_expiry.day?))
     });
 
+    let dob_ymd = doc.date_of_birth.iso().and_then(|_| Some(Ymd::new(doc.date_of_birth.year?, doc.date_of_birth.month?, doc.date_of_birth.day?)));
+
     // Date of issue: printed only; checked against the expiry.
     let mut issue: Option<(Ymd, f64)> = None;
     if let Some(r) = first(Label::DateOfIssue) {
@@ -276,15 +281,31 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                 issue = Some((y, if d.month_confirmed { c } else { c.min(0.85) }));
             }
             None => {
-                // Unparsable text: the expiry's candidate dates whose digits are all in it.
-                let digits: String = r.text().chars().filter(char::is_ascii_digit).collect();
+                // Unparsable text: the expiry's candidate dates whose digits are all in it, or
+                // whose day and month are, with what was read of the year (glare washing out
+                // `2018` of `21 7月/JUL 2018`).
+                let text = r.text();
+                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
                 if let Some(e) = expiry_ymd {
-                    let fits: Vec<Ymd> = plausible_issue_dates(e)
-                        .into_iter()
-                        .filter(|c| digits.starts_with(&format!("{:02}", c.day)) && digits.ends_with(&format!("{:04}", c.year)))
-                        .collect();
-                    if fits.len() == 1 {
-                        issue = Some((fits[0], vp.min(0.7)));
+                    let whole = |c: &Ymd| digits.starts_with(&format!("{:02}", c.day)) && digits.ends_with(&format!("{:04}", c.year));
+                    let partly = |c: &Ymd| {
+                        let (day, month) = (format!("{:02}", c.day), c.month.to_string());
+                        let month_read = text.contains(&format!("{month}月")) || latin_key(&text).contains(MONTHS[usize::from(c.month) - 1]);
+                        let rest = digits.strip_prefix(&day).map(|d| d.strip_prefix(&month).unwrap_or(d));
+                        month_read && rest.is_some_and(|y| format!("{:04}", c.year).starts_with(y))
+                    };
+                    let whole_fits: Vec<Ymd> = plausible_issue_dates(e).into_iter().filter(whole).collect();
+                    let partly_fits: Vec<Ymd> = plausible_issue_dates(e).into_iter().filter(partly).collect();
+                    if whole_fits.len() == 1 {
+                        issue = Some((whole_fits[0], vp.min(0.7)));
+                    } else if !partly_fits.is_empty() {
+                        // Ten years, or five for a holder under 16 on the ten-year date.
+                        let [ten, five] = plausible_issue_dates(e);
+                        let minor = dob_ymd.is_some_and(|b| unix_days(add_years(b, 16)) > unix_days(ten));
+                        let pick = if minor { five } else { ten };
+                        if partly_fits.contains(&pick) {
+                            issue = Some((pick, vp.min(PARTIAL_ISSUE_CAP)));
+                        }
                     }
                 }
             }
@@ -444,15 +465,45 @@ mod tests {
         TextReading { chars: text.chars().map(|ch| super::super::text::TextChar { ch, p, x: 0.0 }).collect() }
     }
 
-    fn names_read(line1: &str, printed: [(&str, &str); 2]) -> ChineseResult {
-        let obs = crate::mrz::repair::certain(&format!("{line1}\nEK74266247CHN4211024M3408180SDPZWLJCNPAVEH94"));
+    fn assembled(lines: &str, fields: &Fields) -> ChineseResult {
+        let obs = crate::mrz::repair::certain(lines);
         let refs: Vec<&[crate::mrz::repair::Candidates]> = obs.iter().map(|l| l.as_slice()).collect();
         let repaired = crate::mrz::repair::repair(&refs, Ymd::new(2026, 11, 30)).unwrap();
+        assemble(fields, &repaired, Ymd::new(2026, 11, 30))
+    }
+
+    fn names_read(line1: &str, printed: [(&str, &str); 2]) -> ChineseResult {
         let mut fields = Fields::default();
         for (label, (han, latin)) in [Label::Surname, Label::GivenNames].into_iter().zip(printed) {
             fields.values.insert(label, vec![reading(han, 0.95), reading(latin, 0.95)]);
         }
-        assemble(&fields, &repaired, Ymd::new(2026, 11, 30))
+        assembled(&format!("{line1}\nEK74266247CHN4211024M3408180SDPZWLJCNPAVEH94"), &fields)
+    }
+
+    fn issue_read(line2: &str, printed: &str) -> (Option<String>, f64) {
+        let mut fields = Fields::default();
+        fields.values.insert(Label::DateOfIssue, vec![reading(printed, 0.9)]);
+        let r = assembled(&format!("POCHNLIU<<KAI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n{line2}"), &fields);
+        let c = r.confidence.get("date_of_issue").unwrap_or(0.0);
+        (r.date_of_issue, c)
+    }
+
+    #[test]
+    fn an_issue_date_read_in_part_takes_its_year_from_the_validity() {
+        // Born 1942, expiring 2034-08-18: ten years, issued 2024-08-19.
+        let adult = "EK74266247CHN4211024M3408180SDPZWLJCNPAVEH94";
+        let (d, c) = issue_read(adult, "19 8月/AUG 2024");
+        assert!(d.as_deref() == Some("2024-08-19") && c > 0.9, "{d:?} {c}");
+        let (d, c) = issue_read(adult, "198月/AUG2");
+        assert_eq!(d.as_deref(), Some("2024-08-19"));
+        assert!(c <= PARTIAL_ISSUE_CAP);
+        // Born 2015, expiring 2029-08-18: under 16 in 2019, so five years, issued 2024-08-19.
+        let minor = "EK74266247CHN1501010M2908188SDPZWLJCNPAVEH94";
+        assert_eq!(issue_read(minor, "19 8月/AU").0.as_deref(), Some("2024-08-19"));
+        // Day, month or year read otherwise: nothing.
+        assert_eq!(issue_read(adult, "18 8月/AUG 2").0, None);
+        assert_eq!(issue_read(adult, "19 9月/SEP 2").0, None);
+        assert_eq!(issue_read(adult, "19 8月/AUG 21").0, None);
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub fn classify(text: &str) -> ValueKind {
     if t.contains("人民共和国") || latin_key(t).contains("REPUBLIC") || latin_key(t).contains("PASSPORT") {
         return ValueKind::Other;
     }
-    if parse_date(t).is_some() || (t.contains('月') && t.chars().filter(char::is_ascii_digit).count() >= 5) {
+    // A date read in part (`217月/JUL2`, its year washed out) still holds its day and month.
+    if parse_date(t).is_some() || (t.contains('月') && t.chars().filter(char::is_ascii_digit).count() >= 3) {
         return ValueKind::Date;
     }
     let han = han_only(t);
@@ -257,6 +258,7 @@ mod tests {
     fn classify_values() {
         assert_eq!(classify("12 12月/DEC 1990"), ValueKind::Date);
         assert_eq!(classify("1212月/DEC1990"), ValueKind::Date);
+        assert_eq!(classify("217月/JUL2"), ValueKind::Date);
         assert_eq!(classify("湖南/HUNAN"), ValueKind::Place);
         assert_eq!(classify("公安部出入境管理局"), ValueKind::AuthorityHan);
         assert_eq!(classify("MPS Exit & Entry Administration"), ValueKind::AuthorityLatin);
