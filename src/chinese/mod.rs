@@ -408,6 +408,23 @@ pub fn select_value_lines(found: &[TextLine], threshold: f32) -> Vec<TextLine> {
     v
 }
 
+/// A hanzi authority read with at least this probability is not confirmed by its English line.
+const SURE_AUTHORITY_P: f32 = 0.8;
+
+/// Whether `a` is the line right above `l` in its column, nearly touching (an authority's
+/// hanzi over its English; value rows are a label apart).
+fn directly_above(a: &TextLine, l: &TextLine) -> bool {
+    (a.x0 - l.x0).abs() < COLUMN_TOLERANCE_MM && a.y1 <= l.cy() && l.y0 - a.y1 < 0.6 * l.height()
+}
+
+/// The value lines split into those read at once and the possible English authority lines,
+/// read only if the hanzi authority above them is in doubt: long lines (≥ 20 mm) right under
+/// a long line (≥ 12 mm, wider than any hanzi name), the costliest lines on the page.
+pub fn english_authority_candidates(values: &[TextLine]) -> (Vec<TextLine>, Vec<TextLine>) {
+    let deferred = |l: &TextLine| l.width() >= 20.0 && values.iter().any(|a| a.width() >= 12.0 && directly_above(a, l));
+    values.iter().copied().partition(|l| !deferred(l))
+}
+
 /// Runs the visual stages on a prepared image whose MRZ was read.
 pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> Result<VisualRead, Error> {
     let t0 = std::time::Instant::now();
@@ -419,7 +436,17 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let values = select_value_lines(&found, threshold);
     let t2 = std::time::Instant::now();
     let reader = ChineseReader::new(model);
-    let read = reader.read_lines_parallel(p, &frame, &values)?;
+    let (now, later) = english_authority_candidates(&values);
+    let mut read = reader.read_lines_parallel(p, &frame, &now)?;
+    for l in later {
+        // The English authority repeats the hanzi one: read only when that is in doubt.
+        let above = read.iter().find(|r| directly_above(&r.line, &l));
+        let named = above.is_some_and(|a| a.reading.min_p() >= SURE_AUTHORITY_P && normalize::match_authority(&a.reading.text(), "").is_some_and(|(_, d)| d == 0));
+        if !named {
+            read.extend(reader.read_lines(p, &frame, &[l])?);
+        }
+    }
+    read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
     let t3 = std::time::Instant::now();
     let doc = &zone.repaired.document;
     let read = reader.fit_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
@@ -587,6 +614,23 @@ mod tests {
         // Nothing likely there: nothing is added.
         let model = Rows::new(vec![vec![vec![], vec![('郭', 0.1)], vec![]]]);
         assert_eq!(fit_names(&model, read(), ("GUO", "QIUZHOU")).len(), 3);
+    }
+
+    #[test]
+    fn the_english_authority_waits_for_the_hanzi_one() {
+        let at = |x0: f32, x1: f32, y0: f32, h: f32| TextLine { x0, x1, ..line(y0, h, 0.8) };
+        let values = [
+            at(45.0, 67.0, 53.0, 2.9), // date
+            at(80.6, 101.2, 53.0, 3.0), // place of issue
+            at(45.0, 67.0, 59.1, 2.9),  // date, a label's height below the one above
+            at(80.6, 100.2, 59.0, 2.9), // 国家移民管理局
+            at(80.6, 121.5, 62.2, 2.3), // National Immigration Administration, PRC
+            at(45.0, 50.0, 20.0, 2.9),  // a hanzi name
+            at(45.0, 66.0, 23.1, 2.3),  // its long pinyin
+        ];
+        let (now, later) = english_authority_candidates(&values);
+        assert_eq!(later, vec![values[4]]);
+        assert_eq!(now.len(), 6);
     }
 
     #[test]
