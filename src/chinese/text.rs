@@ -17,7 +17,7 @@ use crate::error::Error;
 /// Input height of the recognizer.
 pub const TEXT_HEIGHT: usize = 48;
 /// Input width buckets (a multiple of 8 each: the model has one output step per 8 columns).
-pub const WIDTHS: [usize; 7] = [160, 240, 320, 400, 480, 640, 800];
+pub const WIDTHS: [usize; 11] = [160, 200, 240, 280, 320, 360, 400, 480, 560, 640, 800];
 
 /// The shipped recognizer, compiled into the binary.
 pub static EMBEDDED_REC: &[u8] = include_bytes!("../../models/paddle/ppocrv4_rec.onnx");
@@ -350,8 +350,8 @@ pub(crate) mod tests {
     #[test]
     fn buckets() {
         assert_eq!(bucket(10), 160);
-        assert_eq!(bucket(161), 240);
-        assert_eq!(bucket(321), 400);
+        assert_eq!(bucket(161), 200);
+        assert_eq!(bucket(321), 360);
         assert_eq!(bucket(5000), 800);
     }
 
