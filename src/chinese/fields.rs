@@ -181,11 +181,19 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<&str>, mrz_expiry: Option<&st
     }
 
     // Names: the dates' column, above the sex (or the birth date), below the type letter.
-    let column_x = birth.or(issue).or(expiry).map(|i| read[i].line.x0);
+    // The column's left edge at a height: a page frame a degree or two off turns the column, so
+    // its slope comes from the dates' starts (dx per dy, at most 0.1).
+    let anchor = birth.or(issue).or(expiry).map(|i| (read[i].line.x0, read[i].line.y0));
+    let column_dates: Vec<(f32, f32)> = [birth, issue, expiry].iter().flatten().map(|&i| (read[i].line.x0, read[i].line.y0)).collect();
+    let slope = match (column_dates.first(), column_dates.last()) {
+        (Some(a), Some(b)) if b.1 - a.1 > 5.0 => ((b.0 - a.0) / (b.1 - a.1)).clamp(-0.1, 0.1),
+        _ => 0.0,
+    };
+    let column_x = |y: f32| anchor.map(|(x, ay)| x + slope * (y - ay));
     let bottom = of(ValueKind::Sex).first().or(birth.as_ref()).map(|&i| read[i].line.y0);
     let name_lines: Vec<usize> = (0..read.len())
         .filter(|&i| matches!(kinds[i], ValueKind::Han | ValueKind::Latin))
-        .filter(|&i| column_x.is_none_or(|x| (read[i].line.x0 - x).abs() < SAME_COLUMN_MM))
+        .filter(|&i| column_x(read[i].line.y0).is_none_or(|x| (read[i].line.x0 - x).abs() < SAME_COLUMN_MM))
         .filter(|&i| bottom.is_none_or(|b| read[i].line.y0 < b))
         .collect();
     let mut name_lines = name_lines;
@@ -324,6 +332,25 @@ mod tests {
         read.extend([line(41.0, 81.0, "公"), line(41.0, 94.0, "入境管"), line(41.1, 105.0, "局")]);
         let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
         assert_eq!(f.get(Label::Authority).unwrap()[0].text(), "公入境管局");
+    }
+
+    #[test]
+    fn names_are_found_on_a_page_turned_a_few_degrees() {
+        // The page frame 4° off: each line starts 0.07 mm further right per mm down, the
+        // surname 2 mm left of the birth date's column start.
+        let read: Vec<ReadLine> = page(true)
+            .into_iter()
+            .map(|mut r| {
+                let dx = 0.07 * (r.line.y0 - 31.0);
+                r.line.x0 += dx;
+                r.line.x1 += dx;
+                r
+            })
+            .collect();
+        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        let text = |l: Label| f.get(l).map(|v| v.iter().map(|r| r.text()).collect::<Vec<_>>());
+        assert_eq!(text(Label::Surname), Some(vec!["张".to_string(), "ZHANG".to_string()]));
+        assert_eq!(text(Label::GivenNames), Some(vec!["三".to_string(), "SAN".to_string()]));
     }
 
     #[test]

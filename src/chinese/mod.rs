@@ -193,7 +193,15 @@ impl<'a> ChineseReader<'a> {
                 }
                 let k = latin_key(&text);
                 let (d, key) = keys.iter().filter(|x| !x.is_empty()).map(|x| (edit_distance(&k, x), x)).min()?;
-                (d == 0 || (key.len() >= 5 && d <= key.len() / 4)).then(|| (i, key.clone()))
+                // Or half of the whole name's letters or more, in order, from its first (a row
+                // partly washed out: `ZHAN` `IN` of `ZHANG, ZHENMIN`).
+                let whole = &keys[2];
+                let washed = whole.len() >= 6 && k.len() >= 4.max(whole.len() / 2) && k.as_bytes()[0] == whole.as_bytes()[0] && is_subsequence(&k, whole);
+                if d == 0 || (key.len() >= 5 && d <= key.len() / 4) {
+                    Some((i, key.clone()))
+                } else {
+                    washed.then(|| (i, whole.clone()))
+                }
             })
             .collect();
         // Where the hanzi line sits over its pinyin (in pinyin heights), from the pairs found.
@@ -340,6 +348,12 @@ const HANZI_HEIGHT: f32 = 1.15;
 /// Every hanzi of a name line looked for where no line was found must be at least this likely
 /// (else it is paper or stray print, not the name).
 const FOUND_HANZI_P: f32 = 0.3;
+
+/// Whether the letters of `a` appear in `b` in order.
+fn is_subsequence(a: &str, b: &str) -> bool {
+    let mut rest = b.chars();
+    a.chars().all(|c| rest.any(|x| x == c))
+}
 
 /// A surname hanzi read with at least this probability is kept even when no listed surname of
 /// the pinyin matches it (the list is not every surname).
@@ -595,6 +609,11 @@ mod tests {
         let read = fit_names(&model, read, ("WU", "LING"));
         assert_eq!(read[0].reading.text(), "武灵");
         assert_eq!(read.len(), 3, "no hanzi line is looked for over the second piece");
+        // A pinyin row partly washed out (`ZHAN` `IN`) still names the hanzi line above it.
+        let model = Rows::new(vec![vec![vec![('张', 0.99)], vec![], vec![('珍', 0.2)], vec![], vec![('民', 0.3)], vec![]]]);
+        let read = vec![line_at(45.0, 53.0, 20.0, "张", 0.99), line_at(45.0, 52.0, 23.0, "ZHAN", 0.99), line_at(53.0, 56.0, 23.0, "IN", 0.9)];
+        assert_eq!(fit_names(&model, read, ("ZHANG", "ZHENMIN"))[0].reading.text(), "张珍民");
+        assert!(is_subsequence("ZHANIN", "ZHANGZHENMIN") && !is_subsequence("ZHENA", "ZHANGZHENMIN"));
         // A pinyin line misread by one letter in four still names its hanzi line.
         let model = Rows::new(vec![vec![vec![('汪', 0.5)], vec![], vec![('吉', 0.4), ('杏', 0.5)], vec![], vec![('新', 0.9)]]]);
         let read = vec![line_at(45.0, 52.0, 20.0, "注杏新", 0.3), line_at(45.0, 60.0, 23.0, "WANG.XIN", 0.5)];
