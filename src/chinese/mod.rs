@@ -172,6 +172,7 @@ impl<'a> ChineseReader<'a> {
         use normalize::{edit_distance, han_only, is_han, latin_key};
         let (sur, given) = (latin_key(names.0), latin_key(names.1));
         let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
+        let surnames = normalize::surname_candidates(names.0);
         // A row's pieces, left to right (`WU,` `LING` of the one-label layout may be found apart).
         let latin = |i: usize| read[i].label.is_none() && !read[i].reading.text().chars().any(is_han);
         let next_on_row = |i: usize| -> Option<usize> {
@@ -224,13 +225,28 @@ impl<'a> ChineseReader<'a> {
             match line_above(&read, i).filter(|&j| read[j].label.is_none()) {
                 Some(j) => {
                     let text = read[j].reading.text();
-                    if !text.is_empty() && text.chars().all(is_han) && pinyin::fits(&text, &key) {
+                    let fits = !text.is_empty() && text.chars().all(is_han) && pinyin::fits(&text, &key);
+                    // A line starting with the surname: a doubtful surname hanzi that is no
+                    // listed surname of its pinyin (阁 for 葛 in 诸葛) is read among those.
+                    let surname_first = key.starts_with(sur.as_str()) && !surnames.is_empty();
+                    let listed = |r: &TextReading| {
+                        let t = r.text();
+                        surnames.iter().any(|s| t.starts_with(s)) || r.chars.iter().take(2).all(|c| c.p >= SURE_SURNAME_P)
+                    };
+                    if fits && (!surname_first || listed(&read[j].reading)) {
                         continue;
                     }
                     let strip = self.crop(p, frame, &read[j].line);
                     let (probs, steps) = self.model.probs(&strip)?;
                     let step_px = strip.width as f32 / steps.max(1) as f32;
-                    if let Some(fit) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key) {
+                    let mut fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
+                    if surname_first && fit.as_ref().is_some_and(|f| !listed(f)) {
+                        let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
+                        if let Some(f) = pinyin::decode_fitting_where(&probs, steps, self.model.charset(), step_px, &key, &allow) {
+                            fit = Some(f);
+                        }
+                    }
+                    if let Some(fit) = fit {
                         log::debug!("name hanzi read to fit the pinyin");
                         read[j].reading = fit;
                     } else if !text.chars().all(is_han) || han_only(&text).is_empty() {

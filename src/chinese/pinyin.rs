@@ -84,6 +84,19 @@ struct Edge {
 /// the model's hanzi spells it. Each character's probability is its class's probability at
 /// its best step.
 pub fn decode_fitting(probs: &[f32], steps: usize, charset: &[char], step_px: f32, key: &str) -> Option<TextReading> {
+    decode_fitting_where(probs, steps, charset, step_px, key, &|_, _| true)
+}
+
+/// [`decode_fitting`] with only the hanzi `allow` accepts for the part of `key` starting at a
+/// position (the surname's part among the listed surnames of its pinyin).
+pub fn decode_fitting_where(
+    probs: &[f32],
+    steps: usize,
+    charset: &[char],
+    step_px: f32,
+    key: &str,
+    allow: &dyn Fn(usize, char) -> bool,
+) -> Option<TextReading> {
     let n = key.len();
     if steps == 0 || n == 0 || !key.bytes().all(|b| b.is_ascii_uppercase()) {
         return None;
@@ -101,7 +114,7 @@ pub fn decode_fitting(probs: &[f32], steps: usize, charset: &[char], step_px: f3
     for start in 0..n {
         for len in 1..=MAX_SYLLABLE.min(n - start) {
             for c in t.by_reading.get(&key[start..start + len]).map_or(&[][..], Vec::as_slice) {
-                if let Some(&class) = class_of.get(c) {
+                if let Some(&class) = class_of.get(c).filter(|_| allow(start, *c)) {
                     edges.push(Edge { start, end: start + len, class });
                 }
             }
@@ -290,6 +303,16 @@ mod tests {
         // With a blank between, 丽丽.
         let probs = rows(3, &[&[(1, 0.8)], &[], &[(1, 0.8)]]);
         assert_eq!(decode_fitting(&probs, 3, &charset, 8.0, "LILI").unwrap().text(), "丽丽");
+    }
+
+    #[test]
+    fn the_surname_part_can_be_held_to_listed_surnames() {
+        // 诸阁简 spells ZHUGEJIAN too; among the surnames of ZHUGE, 葛.
+        let charset = ['诸', '阁', '葛', '简'];
+        let probs = rows(5, &[&[(1, 0.9)], &[], &[(2, 0.6), (3, 0.3)], &[], &[(4, 0.9)], &[]]);
+        assert_eq!(decode_fitting(&probs, 6, &charset, 8.0, "ZHUGEJIAN").unwrap().text(), "诸阁简");
+        let listed = |start: usize, c: char| start >= 5 || "诸葛".contains(c);
+        assert_eq!(decode_fitting_where(&probs, 6, &charset, 8.0, "ZHUGEJIAN", &listed).unwrap().text(), "诸葛简");
     }
 
     #[test]
