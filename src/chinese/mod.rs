@@ -221,6 +221,13 @@ impl<'a> ChineseReader<'a> {
             let n = pairs.len() as f32;
             (pairs.iter().map(|p| p.0).sum::<f32>() / n, pairs.iter().map(|p| p.1).sum::<f32>() / n)
         };
+        // The surname's pinyin line: the topmost one naming the surname or the whole name (a
+        // given name may start like the surname, or be it: LI LING, LI LI).
+        let surname_line = pinyin_lines
+            .iter()
+            .filter(|(_, k)| *k == keys[0] || *k == keys[2])
+            .min_by(|a, b| read[a.0].line.y0.total_cmp(&read[b.0].line.y0))
+            .map(|&(i, _)| i);
         for (i, key) in pinyin_lines {
             match line_above(&read, i).filter(|&j| read[j].label.is_none()) {
                 Some(j) => {
@@ -228,7 +235,7 @@ impl<'a> ChineseReader<'a> {
                     let fits = !text.is_empty() && text.chars().all(is_han) && pinyin::fits(&text, &key);
                     // A line starting with the surname: a doubtful surname hanzi that is no
                     // listed surname of its pinyin (阁 for 葛 in 诸葛) is read among those.
-                    let surname_first = key.starts_with(sur.as_str()) && !surnames.is_empty();
+                    let surname_first = surname_line == Some(i) && !surnames.is_empty();
                     let listed = |r: &TextReading| {
                         let t = r.text();
                         surnames.iter().any(|s| t.starts_with(s)) || r.chars.iter().take(2).all(|c| c.p >= SURE_SURNAME_P)
@@ -634,6 +641,25 @@ mod tests {
         let model = Rows::new(vec![vec![vec![('汪', 0.5)], vec![], vec![('吉', 0.4), ('杏', 0.5)], vec![], vec![('新', 0.9)]]]);
         let read = vec![line_at(45.0, 52.0, 20.0, "注杏新", 0.3), line_at(45.0, 60.0, 23.0, "WANG.XIN", 0.5)];
         assert_eq!(fit_names(&model, read, ("WANG", "JIXIN"))[0].reading.text(), "汪吉新");
+    }
+
+    #[test]
+    fn only_the_surname_is_held_to_listed_surnames() {
+        // LI LING, split layout: the given name 灵 (doubtful) must not be held to the surnames of
+        // LI (李), though LING starts with LI; the doubtful surname 厉 is (李 listed, p 0.3).
+        // (Held to them, LING would read 李嗯, LI + NG.)
+        let given = vec![vec![('灵', 0.6), ('李', 0.3)], vec![('嗯', 0.05)]];
+        let surname = vec![vec![('厉', 0.6), ('李', 0.3)], vec![]];
+        let model = Rows::new(vec![surname, given.clone(), given]);
+        let read = vec![
+            line_at(45.0, 48.0, 20.0, "厉", 0.6),
+            line_at(45.0, 48.0, 23.0, "LI", 0.99),
+            line_at(45.0, 48.0, 27.0, "灵", 0.6),
+            line_at(45.0, 50.0, 30.0, "LING", 0.99),
+        ];
+        let read = fit_names(&model, read, ("LI", "LING"));
+        assert_eq!(read[0].reading.text(), "李");
+        assert_eq!(read[2].reading.text(), "灵");
     }
 
     #[test]
