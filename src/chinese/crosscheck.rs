@@ -294,13 +294,13 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                         let rest = digits.strip_prefix(&day).map(|d| d.strip_prefix(&month).unwrap_or(d));
                         month_read && rest.is_some_and(|y| format!("{:04}", c.year).starts_with(y))
                     };
-                    let whole_fits: Vec<Ymd> = plausible_issue_dates(e).into_iter().filter(whole).collect();
-                    let partly_fits: Vec<Ymd> = plausible_issue_dates(e).into_iter().filter(partly).collect();
+                    let [ten, five] = plausible_issue_dates(e);
+                    let whole_fits: Vec<Ymd> = [ten, five].into_iter().filter(whole).collect();
+                    let partly_fits: Vec<Ymd> = [ten, five].into_iter().filter(partly).collect();
                     if whole_fits.len() == 1 {
                         issue = Some((whole_fits[0], vp.min(0.7)));
                     } else if !partly_fits.is_empty() {
                         // Ten years, or five for a holder under 16 on the ten-year date.
-                        let [ten, five] = plausible_issue_dates(e);
                         let minor = dob_ymd.is_some_and(|b| unix_days(add_years(b, 16)) > unix_days(ten));
                         let pick = if minor { five } else { ten };
                         if partly_fits.contains(&pick) {

@@ -121,6 +121,14 @@ impl<'a> ChineseReader<'a> {
         strip
     }
 
+    /// The recognizer's class probabilities for one line: values, time steps, and the width of
+    /// a step in strip columns (for decoding it more than one way).
+    pub fn line_probs(&self, p: &Prepared, frame: &PageFrame, line: &TextLine) -> Result<(Vec<f32>, usize, f32), Error> {
+        let strip = self.crop(p, frame, line);
+        let (probs, steps) = self.model.probs(&strip)?;
+        Ok((probs, steps, strip.width as f32 / steps.max(1) as f32))
+    }
+
     /// Recognizes lines and tells which are labels.
     pub fn read_lines(&self, p: &Prepared, frame: &PageFrame, lines: &[TextLine]) -> Result<Vec<ReadLine>, Error> {
         lines
@@ -243,9 +251,7 @@ impl<'a> ChineseReader<'a> {
                     if fits && (!surname_first || listed(&read[j].reading)) {
                         continue;
                     }
-                    let strip = self.crop(p, frame, &read[j].line);
-                    let (probs, steps) = self.model.probs(&strip)?;
-                    let step_px = strip.width as f32 / steps.max(1) as f32;
+                    let (probs, steps, step_px) = self.line_probs(p, frame, &read[j].line)?;
                     let mut fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
                     if surname_first && fit.as_ref().is_some_and(|f| !listed(f)) {
                         let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
@@ -273,9 +279,7 @@ impl<'a> ChineseReader<'a> {
                     if overlaps {
                         continue;
                     }
-                    let strip = self.crop(p, frame, &line);
-                    let (probs, steps) = self.model.probs(&strip)?;
-                    let step_px = strip.width as f32 / steps.max(1) as f32;
+                    let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
                     let fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
                     if let Some(fit) = fit.filter(|f| f.min_p() >= FOUND_HANZI_P) {
                         log::debug!("name hanzi found over its pinyin");
@@ -386,9 +390,14 @@ const SURE_SURNAME_P: f32 = 0.9;
 fn line_above(read: &[ReadLine], i: usize) -> Option<usize> {
     let l = read[i].line;
     (0..read.len())
-        .filter(|&j| j != i && (read[j].line.x0 - l.x0).abs() < COLUMN_TOLERANCE_MM && read[j].line.y1 <= l.cy())
+        .filter(|&j| j != i && above_in_column(&read[j].line, &l))
         .max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))
         .filter(|&j| l.y0 - read[j].line.y1 < 1.2 * l.height().max(1.0))
+}
+
+/// Whether `a` starts in `l`'s column and ends above its middle.
+fn above_in_column(a: &TextLine, l: &TextLine) -> bool {
+    (a.x0 - l.x0).abs() < COLUMN_TOLERANCE_MM && a.y1 <= l.cy()
 }
 
 /// Everything the visual read produced, for inspection and the result.
@@ -451,7 +460,7 @@ const SURE_AUTHORITY_P: f32 = 0.8;
 /// Whether `a` is the line right above `l` in its column, nearly touching (an authority's
 /// hanzi over its English; value rows are a label apart).
 fn directly_above(a: &TextLine, l: &TextLine) -> bool {
-    (a.x0 - l.x0).abs() < COLUMN_TOLERANCE_MM && a.y1 <= l.cy() && l.y0 - a.y1 < 0.6 * l.height()
+    above_in_column(a, l) && l.y0 - a.y1 < 0.6 * l.height()
 }
 
 /// The value lines split into those read at once and the possible English authority lines,
