@@ -3,7 +3,7 @@
 
 use image::GrayImage;
 
-use super::morph::{extreme_filter, smoothed_if_noisy, Histogram};
+use super::morph::{extreme_filter, noise_sigma, smoothed_if_noisy, Histogram};
 
 /// A text line in patch coordinates (continuous; x along, y across).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,13 +50,18 @@ fn contrast_threshold(img: &GrayImage) -> u8 {
 /// Pixel noise (s.d.) above which a patch is smoothed before its ink mask is taken.
 pub const NOISY: f32 = 4.0;
 
+/// Print must stand out of the (smoothed) patch's noise by this many s.d.
+const NOISE_CONTRAST: f32 = 6.0;
+
 /// The ink mask of a search patch, with the radius and contrast [`text_lines`] uses. A noisy
 /// patch is smoothed first (a box of about a quarter of the noise's s.d. in radius): the local
 /// minimum and maximum of noise alone exceed the contrast threshold, and the mask turns to
 /// salt and pepper that hides the lines.
-pub fn patch_mask(img: &GrayImage) -> Vec<u8> {
+pub fn patch_mask(img0: &GrayImage) -> Vec<u8> {
+    let img = img0;
     let img = smoothed_if_noisy(img, NOISY, 3);
-    ink_mask(&img, (img.height() / 10).clamp(3, 40), contrast_threshold(&img))
+    let floor = (noise_sigma(&img) * NOISE_CONTRAST) as u8;
+    ink_mask(&img, (img.height() / 10).clamp(3, 40), contrast_threshold(&img).max(floor))
 }
 
 /// Every text line in the patch: bands of rows with ink, each trimmed to its longest run of

@@ -37,7 +37,10 @@ pub type Candidates = heapless::Vec<Candidate, MAX_CANDIDATES>;
 #[derive(Clone, Debug)]
 pub struct Repaired {
     pub document: Document,
-    /// The recognizer's probability for the chosen character at each position.
+    /// The recognizer's probability for the chosen character at each position, given what the
+    /// grammar allows there: a digit read as `O` with `0` as runner-up is `0` with the share
+    /// of `0` among the allowed candidates and the probability no candidate holds
+    /// ([`grammar_share`]).
     pub confidence: [[f32; MAX_LINE_LEN]; MAX_LINES],
     /// Positions where the chosen character is not the recognizer's first choice.
     pub changed: [[bool; MAX_LINE_LEN]; MAX_LINES],
@@ -93,6 +96,9 @@ struct Grid {
     layout: &'static Layout,
     /// Allowed candidates per position, most probable first (never empty).
     alts: [[Candidates; MAX_LINE_LEN]; MAX_LINES],
+    /// Per position: the probability mass the grammar leaves (allowed candidates plus what no
+    /// candidate holds), 1.0 where it excludes nothing.
+    allowed_mass: [[f32; MAX_LINE_LEN]; MAX_LINES],
     /// The recognizer's first choice per position.
     first: [[u8; MAX_LINE_LEN]; MAX_LINES],
     /// Index into `alts` chosen per position.
@@ -187,6 +193,16 @@ impl Grid {
     }
 }
 
+/// The probability mass left at a position once the grammar has excluded what it cannot hold:
+/// the allowed candidates' plus the mass no candidate holds (it may be an allowed character),
+/// at least a tenth of a percent. A chosen character's probability divided by this is its
+/// probability given the grammar; where the grammar excludes nothing it is 1.
+fn grammar_share(cands: &Candidates, allowed: &Candidates) -> f32 {
+    let listed: f32 = cands.iter().map(|c| c.p.max(0.0)).sum();
+    let kept: f32 = allowed.iter().map(|c| c.p.max(0.0)).sum();
+    (kept + (1.0 - listed).max(0.0)).clamp(1e-3, 1.0)
+}
+
 /// Whether the bytes of a field plus its check digit (last byte) are acceptable.
 fn field_validator(kind: CheckKind, today: Ymd) -> impl Fn(&[u8]) -> bool {
     move |b: &[u8]| {
@@ -232,6 +248,7 @@ pub fn repair(observed: &[&[Candidates]], today: Ymd) -> Result<Repaired, MrzErr
     let mut grid = Grid {
         layout,
         alts: core::array::from_fn(|_| core::array::from_fn(|_| Candidates::new())),
+        allowed_mass: [[1.0; MAX_LINE_LEN]; MAX_LINES],
         first: [[0; MAX_LINE_LEN]; MAX_LINES],
         choice: [[0; MAX_LINE_LEN]; MAX_LINES],
         today,
@@ -249,6 +266,8 @@ pub fn repair(observed: &[&[Candidates]], today: Ymd) -> Result<Repaired, MrzErr
             if allowed.is_empty() {
                 // Nothing the grammar allows: keep the recognizer's choice; the parser flags it.
                 let _ = allowed.push(best);
+            } else {
+                grid.allowed_mass[li][pos] = grammar_share(cands, &allowed);
             }
             allowed.sort_unstable_by(|a, b| b.p.total_cmp(&a.p));
             grid.alts[li][pos] = allowed;
@@ -294,7 +313,7 @@ pub fn repair(observed: &[&[Candidates]], today: Ymd) -> Result<Repaired, MrzErr
         for pos in 0..len {
             let c = grid.alts[li][pos][grid.choice[li][pos] as usize];
             let _ = l.push(c.ch as char);
-            confidence[li][pos] = c.p.clamp(0.0, 1.0);
+            confidence[li][pos] = (c.p / grid.allowed_mass[li][pos]).clamp(0.0, 1.0);
             changed[li][pos] = c.ch != grid.first[li][pos];
         }
         let _ = text.push(l);
@@ -399,6 +418,7 @@ fn composite_search(
         let mut trial = Grid {
             layout: grid.layout,
             alts: grid.alts.clone(),
+            allowed_mass: grid.allowed_mass,
             first: grid.first,
             choice: grid.choice,
             today: grid.today,
@@ -487,6 +507,29 @@ mod tests {
         // 'O' read in the birth date with '0' as the runner-up: grammar alone decides.
         let r = run(&observe(TD3, &[(1, 13, b'O', 0.9)]));
         assert_eq!(text(&r), TD3);
+    }
+
+    #[test]
+    fn confidence_is_given_the_grammar() {
+        // 'O' (0.9) over '0' (0.08) in the birth date; 0.02 on no listed candidate: given that
+        // only a digit may stand there, '0' has 0.08 / (0.08 + 0.02).
+        let mut obs = certain(TD3);
+        obs[1][15].clear();
+        let _ = obs[1][15].push(Candidate { ch: b'O', p: 0.9 });
+        let _ = obs[1][15].push(Candidate { ch: b'0', p: 0.08 });
+        let r = run(&obs);
+        assert_eq!(text(&r), TD3);
+        assert!((r.confidence[1][15] - 0.8).abs() < 1e-4, "{}", r.confidence[1][15]);
+        // Where the grammar excludes nothing (a number may hold letters), the probability stays.
+        let r = run(&observe(TD3, &[(1, 7, b'G', 0.8)]));
+        assert!((r.confidence[1][7] - 0.2).abs() < 1e-4, "{}", r.confidence[1][7]);
+        // A digit the recognizer barely saw stays doubtful next to another digit.
+        obs[1][15].clear();
+        let _ = obs[1][15].push(Candidate { ch: b'O', p: 0.5 });
+        let _ = obs[1][15].push(Candidate { ch: b'0', p: 0.25 });
+        let _ = obs[1][15].push(Candidate { ch: b'8', p: 0.25 });
+        let r = run(&obs);
+        assert!(r.confidence[1][15] <= 0.5, "{}", r.confidence[1][15]);
     }
 
     #[test]

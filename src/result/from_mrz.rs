@@ -12,7 +12,8 @@
 //! Confidence of a field: the lowest recognizer probability among its characters (and its check
 //! digit), times the repair's margin between the best and the next reading the check digit
 //! accepts. A field whose check digits fail is capped at 0.45, so no failing field is ever
-//! reported with confidence ≥ 0.5; an unknown state code is capped at 0.6.
+//! reported with confidence ≥ 0.5; an unknown state code is capped at 0.6, at 0.45 when a check
+//! digit of the zone fails.
 
 use super::{Confidence, ExtraInfo, MrzResult};
 use crate::mrz::format::{FieldKind, Span};
@@ -55,7 +56,8 @@ pub fn mrz_confidence(doc: &Document, repaired: Option<&Repaired>) -> Confidence
     let mut conf = Confidence::new();
     let mut country = field(FieldKind::IssuingState, None);
     if !doc.issuing_state_known {
-        country = country.min(UNKNOWN_STATE_CAP);
+        // A code outside the list may be new; beside a failing check digit it is a misreading.
+        country = country.min(if doc.checks_hold() { UNKNOWN_STATE_CAP } else { FAILED_CHECK_CAP });
     }
     conf.set("country_code", country);
     let name = field(FieldKind::Name, None);
@@ -159,5 +161,11 @@ mod tests {
     fn unknown_state_capped() {
         let doc = Document::parse_text(&TD3.replace("P<UTO", "P<QQQ"), TODAY).unwrap();
         assert!(mrz_confidence(&doc, None).get("country_code").unwrap() <= UNKNOWN_STATE_CAP);
+        assert!(mrz_confidence(&doc, None).get("country_code").unwrap() > FAILED_CHECK_CAP);
+        // With a failing check digit as well (the birth date's), the zone is misread.
+        let bad = TD3.replace("P<UTO", "P<QQQ").replace("7408122", "7408125");
+        let doc = Document::parse_text(&bad, TODAY).unwrap();
+        assert!(!doc.checks_hold());
+        assert!(mrz_confidence(&doc, None).get("country_code").unwrap() <= FAILED_CHECK_CAP);
     }
 }
