@@ -51,6 +51,10 @@ pub struct Report {
     pub negative_code_mismatches: usize,
     /// Results with a field whose value is wrong but whose confidence is ≥ 0.5.
     pub confident_wrong_fields: usize,
+    /// Fields of MRZ-shaped results read right but reported with confidence < 0.5 (what the
+    /// caution of the confidences costs), and all right fields with a confidence.
+    pub unsure_right_fields: usize,
+    pub right_fields: usize,
     /// Results whose check digits fail but are reported with confidence ≥ 0.5.
     pub confident_failing_checks: usize,
     pub errors_by_code: BTreeMap<String, usize>,
@@ -164,6 +168,12 @@ pub fn evaluate(engine: &Engine, dir: &Path, chinese_full: bool, limit: Option<u
                 if got.get(*f) != expected.get(*f) && r.confidence.get(f).is_some_and(|c| c >= 0.5) {
                     report.confident_wrong_fields += 1;
                 }
+                if got.get(*f) == expected.get(*f) {
+                    if let Some(c) = r.confidence.get(f) {
+                        report.right_fields += 1;
+                        report.unsure_right_fields += usize::from(c < 0.5);
+                    }
+                }
             }
             let lines: Vec<&str> = [Some(r.machine_code.as_str()), Some(r.machine_code2.as_str()), r.machine_code3.as_deref()]
                 .into_iter()
@@ -253,6 +263,7 @@ impl Report {
             "wrong fields with confidence >= 0.5: {}; failing check digits with confidence >= 0.5: {}",
             self.confident_wrong_fields, self.confident_failing_checks
         ));
+        out.push(format!("right fields with confidence < 0.5: {} of {}", self.unsure_right_fields, self.right_fields));
         if self.chinese_documents > 0 {
             out.push(format!(
                 "Chinese documents {}: answered in the Chinese shape {}",

@@ -452,7 +452,7 @@ mod tests {
     }
 
     fn two_line_zone() -> Zone {
-        let l = |y| crate::rectify::LineGeom { x0: 20.0, y0: y, x1: 480.0, y1: y, height: 10.0 };
+        let l = |y| crate::rectify::LineGeom { x0: 20.0, y0: y, x1: 480.0, y1: y, height: 10.0, bow: 0.0 };
         Zone { lines: vec![l(100.0), l(117.0)] }
     }
 

@@ -91,7 +91,9 @@ pub fn sample_rect(img: &GrayImage, rect: &OrientedRect, cols: u32, rows: u32) -
 
 /// One text line of the zone in full-resolution image coordinates: the two ends of its ink on
 /// the line's centre line (first character's left edge to last character's right edge, in
-/// reading order) and its character (cap) height.
+/// reading order), its character (cap) height, and its bow: a page bent in the booklet bends
+/// its lines, and the centre line is then a parabola through the two ends whose middle lies
+/// `bow` pixels off the chord, across it (towards the line's underside when positive).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LineGeom {
     pub x0: f32,
@@ -99,6 +101,7 @@ pub struct LineGeom {
     pub x1: f32,
     pub y1: f32,
     pub height: f32,
+    pub bow: f32,
 }
 
 impl LineGeom {
@@ -118,12 +121,28 @@ impl LineGeom {
             x1: self.x1 + d * nx + grow * ux,
             y1: self.y1 + d * ny + grow * uy,
             height: self.height * scale,
+            bow: self.bow,
         }
     }
 
-    /// The same line read the other way round.
+    /// The same line read the other way round (its underside is now the other side).
     pub fn reversed(&self) -> LineGeom {
-        LineGeom { x0: self.x1, y0: self.y1, x1: self.x0, y1: self.y0, height: self.height }
+        LineGeom { x0: self.x1, y0: self.y1, x1: self.x0, y1: self.y0, height: self.height, bow: -self.bow }
+    }
+
+    /// The centre line's point at `s` pixels along the chord from the first end (negative or
+    /// beyond the length: the parabola continued), and the unit across direction there (the
+    /// parabola's normal, towards the underside).
+    pub fn at(&self, s: f32) -> ((f32, f32), (f32, f32)) {
+        let len = self.length().max(1.0);
+        let (ux, uy) = ((self.x1 - self.x0) / len, (self.y1 - self.y0) / len);
+        let (nx, ny) = (-uy, ux);
+        let t = s / len;
+        let off = self.bow * 4.0 * t * (1.0 - t);
+        let slope = self.bow * 4.0 * (1.0 - 2.0 * t) / len;
+        let norm = (1.0 + slope * slope).sqrt();
+        let point = (self.x0 + s * ux + off * nx, self.y0 + s * uy + off * ny);
+        (point, ((nx - slope * ux) / norm, (ny - slope * uy) / norm))
     }
 }
 
@@ -154,12 +173,24 @@ pub fn strip(img: &GrayImage, line: &LineGeom, chars: usize) -> Strip {
         height: 2.0 * h,
     };
     let mut raw = vec![0f32; STRIP_HEIGHT * wc];
-    for j in 0..STRIP_HEIGHT {
-        let b = (j as f32 + 0.5) / STRIP_HEIGHT as f32;
+    if line.bow == 0.0 {
+        for j in 0..STRIP_HEIGHT {
+            let b = (j as f32 + 0.5) / STRIP_HEIGHT as f32;
+            for i in 0..wc {
+                let a = (i as f32 + 0.5) / wc as f32;
+                let (x, y) = rect.point(a, b);
+                raw[j * wc + i] = sample(img, x, y);
+            }
+        }
+    } else {
+        // Along the bent centre line: each column across at the parabola's own normal.
         for i in 0..wc {
-            let a = (i as f32 + 0.5) / wc as f32;
-            let (x, y) = rect.point(a, b);
-            raw[j * wc + i] = sample(img, x, y);
+            let s = ((i as f32 + 0.5) / wc as f32) * rect.length - h;
+            let ((px, py), (nx, ny)) = line.at(s);
+            for j in 0..STRIP_HEIGHT {
+                let across = ((j as f32 + 0.5) / STRIP_HEIGHT as f32 - 0.5) * rect.height;
+                raw[j * wc + i] = sample(img, px + across * nx, py + across * ny);
+            }
         }
     }
     let (p5, p95) = percentiles(&raw);
@@ -235,7 +266,7 @@ mod tests {
 
     #[test]
     fn varied_line_geometry() {
-        let l = LineGeom { x0: 10.0, y0: 50.0, x1: 110.0, y1: 50.0, height: 10.0 };
+        let l = LineGeom { x0: 10.0, y0: 50.0, x1: 110.0, y1: 50.0, height: 10.0, bow: 0.0 };
         assert_eq!(l.varied(0.0, 1.0, 0.0), l);
         let v = l.varied(2.0, 1.2, 3.0);
         assert_eq!((v.x0, v.y0, v.x1, v.y1), (7.0, 52.0, 113.0, 52.0));
@@ -248,7 +279,7 @@ mod tests {
     #[test]
     fn strip_layout_and_normalisation() {
         let img = GrayImage::from_fn(300, 60, |x, y| image::Luma([if (25..35).contains(&y) && (50..250).contains(&x) && x % 10 < 6 { 30 } else { 200 }]));
-        let line = LineGeom { x0: 50.0, y0: 30.0, x1: 250.0, y1: 30.0, height: 10.0 };
+        let line = LineGeom { x0: 50.0, y0: 30.0, x1: 250.0, y1: 30.0, height: 10.0, bow: 0.0 };
         let s = strip(&img, &line, 30);
         assert_eq!(s.data.len(), STRIP_HEIGHT * STRIP_WIDTH);
         let wc = 8 * 30 + 16;
@@ -262,5 +293,51 @@ mod tests {
         // Reading the other way mirrors the strip.
         let r = strip(&img, &line.reversed(), 30);
         assert!((r.data[16 * STRIP_WIDTH] - s.data[16 * STRIP_WIDTH + wc - 1]).abs() < 0.05);
+    }
+
+    /// A line of glyph boxes whose centre line bows `bow` pixels down at its middle.
+    fn bowed_line_image(bow: f32) -> GrayImage {
+        GrayImage::from_fn(300, 80, |x, y| {
+            let t = (x as f32 - 50.0) / 200.0;
+            let centre = 40.0 + bow * 4.0 * t * (1.0 - t);
+            let ink = (50..250).contains(&x) && x % 10 < 6 && (y as f32 - centre).abs() < 5.0;
+            image::Luma([if ink { 30 } else { 200 }])
+        })
+    }
+
+    /// Mean ink row (strip rows) of each of the strip's columns that holds ink.
+    fn ink_rows(s: &Strip, wc: usize) -> Vec<f32> {
+        (0..wc)
+            .filter_map(|i| {
+                let rows: Vec<f32> = (0..STRIP_HEIGHT).filter(|&j| s.data[j * STRIP_WIDTH + i] < 0.3).map(|j| j as f32).collect();
+                (!rows.is_empty()).then(|| rows.iter().sum::<f32>() / rows.len() as f32)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bowed_line_is_sampled_along_its_bow() {
+        let img = bowed_line_image(8.0);
+        let bowed = LineGeom { x0: 50.0, y0: 40.0, x1: 250.0, y1: 40.0, height: 10.0, bow: 8.0 };
+        let wc = 8 * 20 + 16;
+        // Along the bow every glyph sits on the strip's middle row.
+        // The mean ink row of the strip's left, middle and right thirds.
+        let thirds = |rows: &[f32]| -> [f32; 3] {
+            let n = rows.len() / 3;
+            [0, 1, 2].map(|k| rows[k * n..(k + 1) * n].iter().sum::<f32>() / n as f32)
+        };
+        let rows = ink_rows(&strip(&img, &bowed, 20), wc);
+        assert!(rows.len() > 40);
+        assert!(thirds(&rows).iter().all(|r| (r - 15.5).abs() <= 1.25), "{:?}", thirds(&rows));
+        // Along the chord the middle glyphs sit far lower than the ends.
+        let t = thirds(&ink_rows(&strip(&img, &LineGeom { bow: 0.0, ..bowed }, 20), wc));
+        assert!(t[1] - t[0] > 2.5 && t[1] - t[2] > 2.5, "{t:?}");
+        // Reversed, the bow is on the other side of the reading direction: same strip mirrored.
+        assert_eq!(bowed.reversed().bow, -8.0);
+        let rows = ink_rows(&strip(&img, &bowed.reversed(), 20), wc);
+        assert!(thirds(&rows).iter().all(|r| (r - 15.5).abs() <= 1.25), "{:?}", thirds(&rows));
+        // The centre line's middle is `bow` off the chord; its normal there is the chord's.
+        let ((x, y), (nx, ny)) = bowed.at(100.0);
+        assert!((x - 150.0).abs() < 1e-4 && (y - 48.0).abs() < 1e-4 && nx.abs() < 1e-6 && (ny - 1.0).abs() < 1e-6);
     }
 }

@@ -144,7 +144,7 @@ mod tests {
         let (c, s) = (angle_deg.to_radians().cos(), angle_deg.to_radians().sin());
         let l = |dy: f32| {
             let (x0, y0) = (100.0 - dy * s, 400.0 + dy * c);
-            LineGeom { x0, y0, x1: x0 + MRZ_INK_MM * scale * c, y1: y0 + MRZ_INK_MM * scale * s, height: 2.3 * scale }
+            LineGeom { x0, y0, x1: x0 + MRZ_INK_MM * scale * c, y1: y0 + MRZ_INK_MM * scale * s, height: 2.3 * scale, bow: 0.0 }
         };
         Zone { lines: vec![l(0.0), l(4.2 * scale)] }
     }
@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn degenerate_zone_has_no_frame() {
         assert!(PageFrame::from_zone(&Zone { lines: vec![] }).is_none());
-        let l = LineGeom { x0: 1.0, y0: 1.0, x1: 1.0, y1: 1.0, height: 1.0 };
+        let l = LineGeom { x0: 1.0, y0: 1.0, x1: 1.0, y1: 1.0, height: 1.0, bow: 0.0 };
         assert!(PageFrame::from_zone(&Zone { lines: vec![l] }).is_none());
     }
 

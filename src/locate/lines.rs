@@ -16,6 +16,9 @@ pub struct PatchLine {
     pub y_right: f32,
     /// Character height.
     pub height: f32,
+    /// How far the centre line's middle lies below the chord between its ends (a bent page);
+    /// 0 for a straight line.
+    pub bow: f32,
 }
 
 impl PatchLine {
@@ -165,15 +168,68 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
         // The means sit at the thirds' centres: extrapolate to the ends.
         let (cl, cr) = (xl as f32 + third as f32 / 2.0, xr as f32 - third as f32 / 2.0);
         let slope = if cr > cl { (yr - yl) / (cr - cl) } else { 0.0 };
-        out.push(PatchLine {
+        let straight = PatchLine {
             x_left: xl as f32,
             x_right: xr as f32,
             y_left: yl - slope * (cl - xl as f32),
             y_right: yr + slope * (xr as f32 - cr),
             height,
-        });
+            bow: 0.0,
+        };
+        // A bent line: the middle third's mean off the straight line through the outer two.
+        let bent = mean_row(xl + third, xr - third).and_then(|ym| bent_line(&straight, (cl, yl), ym, (cr, yr), &mask, w, (ext0, ext1)));
+        out.push(bent.unwrap_or(straight));
     }
     out
+}
+
+/// Smallest bow, in character heights, taken for a bent line rather than measuring noise.
+const MIN_BOW: f32 = 0.15;
+
+/// The line through the mean ink rows `(cl, yl)`, `ym` (at the middle) and `(cr, yr)` of a line's
+/// thirds as a parabola, when it bows by at least [`MIN_BOW`] heights: its ends on the parabola,
+/// its bow over the whole chord, and its height measured again across the parabola (the row
+/// profile of a bent line is as tall as the character plus the bow). `None` for a straight line.
+fn bent_line(straight: &PatchLine, (cl, yl): (f32, f32), ym: f32, (cr, yr): (f32, f32), mask: &[u8], w: usize, (r0, r1): (usize, usize)) -> Option<PatchLine> {
+    let cm = (cl + cr) / 2.0;
+    let d = (cr - cl) / 2.0;
+    if d < 1.0 {
+        return None;
+    }
+    // y = a + b (x - cm) + c (x - cm)^2 through the three points.
+    let c = (yl + yr - 2.0 * ym) / (2.0 * d * d);
+    let b = (yr - yl) / (2.0 * d);
+    let a = ym;
+    let mid = (straight.x_left + straight.x_right) / 2.0;
+    let y_at = |x: f32| a + b * (x - cm) + c * (x - cm) * (x - cm);
+    let (y_left, y_right) = (y_at(straight.x_left), y_at(straight.x_right));
+    let bow = y_at(mid) - (y_left + y_right) / 2.0;
+    if bow.abs() < MIN_BOW * straight.height {
+        return None;
+    }
+    // Height: the run-start profile across the parabola, its width at 35% of the peak.
+    let (x0, x1) = (straight.x_left as usize, (straight.x_right as usize).min(w));
+    let span = r1.saturating_sub(r0) + 2 * (bow.abs().ceil() as usize) + 2;
+    let shift = bow.abs().ceil() as f32 + 1.0;
+    let mut profile = vec![0f32; span];
+    for y in r0..r1 {
+        for x in x0.max(1)..x1 {
+            if mask[y * w + x] != 0 && mask[y * w + x - 1] == 0 {
+                let off = y_at(x as f32 + 0.5) - y_at(mid);
+                let r = (y as f32 - off - r0 as f32 + shift).round();
+                if r >= 0.0 && (r as usize) < span {
+                    profile[r as usize] += 1.0;
+                }
+            }
+        }
+    }
+    let peak = profile.iter().copied().fold(0.0, f32::max);
+    let at = profile.iter().position(|&v| v == peak)?;
+    let level = 0.35 * peak;
+    let top = profile[..at].iter().rposition(|&v| v < level).map_or(0, |i| i + 1);
+    let bottom = profile[at..].iter().position(|&v| v < level).map_or(span, |i| at + i);
+    let height = ((bottom - top) as f32).clamp(3.0, straight.height);
+    Some(PatchLine { y_left, y_right, height, bow, ..*straight })
 }
 
 /// Steepest line slope [`skew`] looks for (about 7°).
@@ -246,7 +302,14 @@ fn align_ends(group: &[PatchLine]) -> Vec<PatchLine> {
             let y_at = |x: f32| l.y_left + (x - l.x_left) * slope;
             let xl = if l_max - l_min > 1.5 * h { l_max } else { l.x_left };
             let xr = if r_max - r_min > 1.5 * h { r_min } else { l.x_right };
-            PatchLine { x_left: xl, x_right: xr, y_left: y_at(xl), y_right: y_at(xr), height: l.height }
+            // A parabola's bow over part of its chord: the square of the part.
+            let part = (xr - xl) / (l.x_right - l.x_left).max(1.0);
+            let bow = l.bow * part * part;
+            let bowed = |x: f32| {
+                let t = (x - l.x_left) / (l.x_right - l.x_left).max(1.0);
+                y_at(x) + l.bow * 4.0 * t * (1.0 - t)
+            };
+            PatchLine { x_left: xl, x_right: xr, y_left: bowed(xl), y_right: bowed(xr), height: l.height, bow }
         })
         .collect()
 }
@@ -397,6 +460,40 @@ mod tests {
         assert_eq!(groups.first().map(Vec::len), Some(3), "{lines:?}");
         for l in &groups[0] {
             assert!((l.length() - (29.0 * 14.0 * 1.05 + 0.7 * 14.0 * 1.05)).abs() <= 8.0, "{l:?}");
+        }
+    }
+
+    /// `img` with its rows bent: column x moved down by `bow * 4 t (1 - t)`, t = x / width.
+    fn bend(img: &GrayImage, bow: f32) -> GrayImage {
+        let w = img.width() as f32;
+        GrayImage::from_fn(img.width(), img.height(), |x, y| {
+            let t = x as f32 / w;
+            let sy = y as f32 - bow * 4.0 * t * (1.0 - t);
+            if sy < 0.0 || sy >= img.height() as f32 {
+                image::Luma([210])
+            } else {
+                *img.get_pixel(x, sy as u32)
+            }
+        })
+    }
+
+    #[test]
+    fn bent_lines_are_measured_with_their_bow() {
+        let p = patch(2, 44, 12, 1.7);
+        let straight = text_lines(&p);
+        assert!(straight.iter().all(|l| l.bow == 0.0), "{straight:?}");
+        // A bow of 8 px (two thirds of a height) over the patch: lines found, bowed about as much
+        // over their own chord (which is most of the patch), heights as before.
+        let bent = text_lines(&bend(&p, 8.0));
+        let groups = zone_groups(&bent);
+        assert_eq!(groups.first().map(Vec::len), Some(2), "{bent:?}");
+        for l in &groups[0] {
+            assert!((5.0..9.0).contains(&l.bow), "{l:?}");
+            assert!((l.height - 12.0).abs() <= 3.0, "{l:?}");
+            // The ends lie on the bent line: near the straight line's ends plus the bow there.
+            let t = l.x_left / p.width() as f32;
+            let expected = straight[0].y_left + 8.0 * 4.0 * t * (1.0 - t);
+            assert!(groups[0][0].y_left - expected < 2.0, "{l:?} vs {expected}");
         }
     }
 

@@ -202,7 +202,7 @@ fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<(Zone, bool)
             .map(|l| {
                 let (x0, y0) = to_image(l.x_left, l.y_left);
                 let (x1, y1) = to_image(l.x_right, l.y_right);
-                LineGeom { x0, y0, x1, y1, height: l.height / scale }
+                LineGeom { x0, y0, x1, y1, height: l.height / scale, bow: l.bow / scale }
             })
             .collect(),
     };

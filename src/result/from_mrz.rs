@@ -12,8 +12,8 @@
 //! Confidence of a field: the lowest recognizer probability among its characters (and its check
 //! digit), times the repair's margin between the best and the next reading the check digit
 //! accepts. A field whose check digits fail is capped at 0.45, so no failing field is ever
-//! reported with confidence ≥ 0.5; an unknown state code is capped at 0.6, at 0.45 when a check
-//! digit of the zone fails.
+//! reported with confidence ≥ 0.5; an unknown state code is capped at 0.45, and a name's
+//! confidence is the product of its characters'.
 
 use super::{Confidence, ExtraInfo, MrzResult};
 use crate::mrz::format::{FieldKind, Span};
@@ -21,8 +21,9 @@ use crate::mrz::{CheckKind, Document, Repaired};
 
 /// Highest confidence reported for a field whose check digits do not hold.
 pub const FAILED_CHECK_CAP: f64 = 0.45;
-/// Highest confidence reported for an issuing state that is not an ICAO code.
-pub const UNKNOWN_STATE_CAP: f64 = 0.6;
+/// Highest confidence reported for an issuing state that is not an ICAO code: such a code is
+/// far more often a misreading (`UTG` for `UTO`) than a new code.
+pub const UNKNOWN_STATE_CAP: f64 = 0.45;
 
 /// Per-field confidence of a zone. `repaired` carries the recognizer's per-position
 /// probabilities; without it (text given directly) every character counts as certain.
@@ -56,11 +57,16 @@ pub fn mrz_confidence(doc: &Document, repaired: Option<&Repaired>) -> Confidence
     let mut conf = Confidence::new();
     let mut country = field(FieldKind::IssuingState, None);
     if !doc.issuing_state_known {
-        // A code outside the list may be new; beside a failing check digit it is a misreading.
-        country = country.min(if doc.checks_hold() { UNKNOWN_STATE_CAP } else { FAILED_CHECK_CAP });
+        country = country.min(UNKNOWN_STATE_CAP);
     }
     conf.set("country_code", country);
-    let name = field(FieldKind::Name, None);
+    // No check digit covers the name: the probability that every one of its characters is
+    // right (the product, not the weakest), so that a misread letter among many doubtful ones
+    // is not reported as sure.
+    let name = match (repaired, layout.field(FieldKind::Name)) {
+        (Some(r), Some(span)) => span.range().map(|p| f64::from(r.confidence[span.line as usize][p])).product::<f64>(),
+        _ => field(FieldKind::Name, None),
+    };
     conf.set("surname", name);
     conf.set("given_name", name);
     conf.set("passport_number", field(FieldKind::DocumentNumber, Some(CheckKind::DocumentNumber)));
@@ -158,14 +164,25 @@ mod tests {
     }
 
     #[test]
+    fn name_confidence_is_every_character_right() {
+        // Three name letters at 0.8 each: the weakest is 0.8, all three right 0.512.
+        let mut obs = certain(TD3);
+        for pos in [5, 8, 16] {
+            let ch = obs[0][pos][0].ch;
+            obs[0][pos].clear();
+            let _ = obs[0][pos].push(Candidate { ch, p: 0.8 });
+        }
+        let refs: Vec<&[crate::mrz::Candidates]> = obs.iter().map(|l| l.as_slice()).collect();
+        let r = repair(&refs, TODAY).unwrap();
+        let c = mrz_confidence(&r.document, Some(&r));
+        assert!((c.get("surname").unwrap() - 0.512).abs() < 1e-3, "{:?}", c.get("surname"));
+        assert_eq!(c.get("surname"), c.get("given_name"));
+        assert_eq!(c.get("country_code"), Some(1.0));
+    }
+
+    #[test]
     fn unknown_state_capped() {
         let doc = Document::parse_text(&TD3.replace("P<UTO", "P<QQQ"), TODAY).unwrap();
-        assert!(mrz_confidence(&doc, None).get("country_code").unwrap() <= UNKNOWN_STATE_CAP);
-        assert!(mrz_confidence(&doc, None).get("country_code").unwrap() > FAILED_CHECK_CAP);
-        // With a failing check digit as well (the birth date's), the zone is misread.
-        let bad = TD3.replace("P<UTO", "P<QQQ").replace("7408122", "7408125");
-        let doc = Document::parse_text(&bad, TODAY).unwrap();
-        assert!(!doc.checks_hold());
-        assert!(mrz_confidence(&doc, None).get("country_code").unwrap() <= FAILED_CHECK_CAP);
+        assert!(mrz_confidence(&doc, None).get("country_code").unwrap() < 0.5);
     }
 }
