@@ -49,18 +49,23 @@ def render_chn(rng, ppm: float = 12.0, force: dict | None = None) -> Doc:
     c2 = fx + rng.uniform(27, 32)
     c3 = c2 + rng.uniform(18, 22)
 
+    # The field rows are laid out first and drawn at the end, pressed together where they would
+    # come closer than 3 mm to the MRZ (a real page keeps its MRZ zone clear; some layouts here
+    # printed the English authority over the first MRZ line).
+    texts = []
+
     def label(x, y, key):
         zh, en = cn.LABELS[key]
         if L["label_style"] == "inline":
-            cv.text(x, y, f"{zh}/{en}", ls, lab_col, "sans", "sc")
+            texts.append((x, y, f"{zh}/{en}", ls, lab_col, False))
             return y + ls * 1.3
-        cv.text(x, y, zh, ls, lab_col, "sans", "sc")
-        cv.text(x, y + ls * 1.15, en, ls * 0.9, lab_col, "sans", "sc")
+        texts.append((x, y, zh, ls, lab_col, False))
+        texts.append((x, y + ls * 1.15, en, ls * 0.9, lab_col, False))
         return y + ls * 2.25
 
     def value(x, y, s, size=None):
         size = size or vs
-        cv.text(x, y, s, size, val_col, "sans", "sc", bold=L["value_bold"])
+        texts.append((x, y, s, size, val_col, L["value_bold"]))
         return y + size * 1.22
 
     def field(x, y, key, vals):
@@ -93,6 +98,14 @@ def render_chn(rng, ppm: float = 12.0, force: dict | None = None) -> Doc:
     ya = label(c2 + 6, y, "authority")
     ya = value(c2 + 6, ya, p["authority"][0])
     value(c2 + 6, ya, p["authority"][1], size=vs * (0.75 if len(p["authority"][1]) > 32 else 0.85))
+    mrz_top = H - mp["bottom_mm"] - (len(lines) - 1) * mp["line_pitch_mm"] - mp["char_h_mm"]
+    top = min(t[1] for t in texts)
+    bottom = max(t[1] + t[3] * 1.22 for t in texts)
+    limit = mrz_top - 3.0
+    k = min(1.0, (limit - top) / max(1e-6, bottom - top))
+    L["rows_pressed"] = round(k, 3)
+    for x, ty, s, size, col, bold in texts:
+        cv.text(x, top + (ty - top) * k, s, size, col, "sans", "sc", bold=bold)
     cv.sync()
     box = draw_mrz(cv, rng, lines, mp["left_mm"], H - mp["bottom_mm"], mp["line_pitch_mm"], mp["char_h_mm"],
                    weight=mp["weight_mm"], jitter_mm=mp["jitter_mm"], ink=tuple(mp["ink"]))
