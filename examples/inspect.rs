@@ -59,12 +59,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .save(out.join(format!("mask{i}.png")))?;
         for l in locate::lines::text_lines(&patch) {
             println!(
-                "    line x {:.0}..{:.0} y {:.1}/{:.1} h {:.1} ratio {:.1}",
+                "    line x {:.0}..{:.0} y {:.1}/{:.1} h {:.1} bow {:.1} ratio {:.1}",
                 l.x_left,
                 l.x_right,
                 l.y_left,
                 l.y_right,
                 l.height,
+                l.bow,
                 l.length() / l.height
             );
         }

@@ -89,6 +89,21 @@ pub fn sample_rect(img: &GrayImage, rect: &OrientedRect, cols: u32, rows: u32) -
     GrayImage::from_raw(cols, rows, out).expect("sizes match")
 }
 
+/// Samples `rect` like [`sample_rect`], each column moved across by `bow * 4 t (1 - t)` raster
+/// rows (t: the column's fraction of the length): a band that bows by `bow` rows at its middle
+/// comes out straight.
+pub fn sample_rect_bowed(img: &GrayImage, rect: &OrientedRect, cols: u32, rows: u32, bow: f32) -> GrayImage {
+    if bow == 0.0 {
+        return sample_rect(img, rect, cols, rows);
+    }
+    GrayImage::from_fn(cols, rows, |i, j| {
+        let a = (i as f32 + 0.5) / cols as f32;
+        let b = (j as f32 + 0.5 + bow * 4.0 * a * (1.0 - a)) / rows as f32;
+        let (x, y) = rect.point(a, b);
+        image::Luma([sample(img, x, y).round().clamp(0.0, 255.0) as u8])
+    })
+}
+
 /// One text line of the zone in full-resolution image coordinates: the two ends of its ink on
 /// the line's centre line (first character's left edge to last character's right edge, in
 /// reading order), its character (cap) height, and its bow: a page bent in the booklet bends

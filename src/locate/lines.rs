@@ -135,8 +135,9 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
             }
             _ => false,
         };
-        let cols: Vec<bool> = (0..w).map(|x| (r0..r1).any(|yy| mask[yy * w + x] != 0) && !crosses(x)).collect();
-        let (xl, xr) = glyph_chain(&cols, &mask, w, (r0, r1), height);
+        let col_ink: Vec<usize> = (0..w).map(|x| (r0..r1).filter(|&yy| mask[yy * w + x] != 0).count()).collect();
+        let cols: Vec<bool> = (0..w).map(|x| col_ink[x] > 0 && !crosses(x)).collect();
+        let (xl, xr) = glyph_chain(&cols, &col_ink, height);
         if xr <= xl + 4 {
             continue;
         }
@@ -178,9 +179,37 @@ pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
         };
         // A bent line: the middle third's mean off the straight line through the outer two.
         let bent = mean_row(xl + third, xr - third).and_then(|ym| bent_line(&straight, (cl, yl), ym, (cr, yr), &mask, w, (ext0, ext1)));
-        out.push(bent.unwrap_or(straight));
+        out.push(bent.map_or(straight, |b| along_bow(&b, &mask, w, h)));
     }
     out
+}
+
+/// A bent line's ends found again along its parabola: where it bends out of the row band its
+/// ends were cut. The glyphs in a band of 1.2 heights around the parabola, chained as in
+/// [`text_lines`]; the ends move out only where that chain takes in the line as found.
+fn along_bow(line: &PatchLine, mask: &[u8], w: usize, h: usize) -> PatchLine {
+    let len = (line.x_right - line.x_left).max(1.0);
+    let y_at = |x: f32| {
+        let t = (x - line.x_left) / len;
+        line.y_left + (line.y_right - line.y_left) * t + line.bow * 4.0 * t * (1.0 - t)
+    };
+    let half = 0.6 * line.height;
+    let col_ink: Vec<usize> = (0..w)
+        .map(|x| {
+            let yc = y_at(x as f32 + 0.5);
+            let (r0, r1) = ((yc - half).max(0.0) as usize, ((yc + half).ceil().max(0.0) as usize).min(h));
+            (r0..r1).filter(|&y| mask[y * w + x] != 0).count()
+        })
+        .collect();
+    let cols: Vec<bool> = col_ink.iter().map(|&n| n > 0 && (n as f32) < 2.0 * half - 0.5).collect();
+    let (xl, xr) = glyph_chain(&cols, &col_ink, line.height);
+    let (xl, xr) = (xl as f32, xr as f32);
+    if xr <= xl || xl > line.x_left + line.height || xr < line.x_right - line.height {
+        return *line;
+    }
+    let (xl, xr) = (xl.min(line.x_left), xr.max(line.x_right));
+    let part = (xr - xl) / len;
+    PatchLine { x_left: xl, x_right: xr, y_left: y_at(xl), y_right: y_at(xr), height: line.height, bow: line.bow * part * part }
 }
 
 /// Smallest bow, in character heights, taken for a bent line rather than measuring noise.
@@ -286,6 +315,49 @@ pub fn skew(img: &GrayImage) -> f32 {
     best.1
 }
 
+/// The bow (rows at the middle, positive downwards) of the patch's text lines: the parabola
+/// `bow * 4 t (1 - t)` (t: fraction of the width) that makes the ink's row profile sharpest,
+/// searched in steps of one row up to a quarter of the patch's height either way. A bent page
+/// bends its lines; bent more than their spacing, their row profiles run into one band.
+pub fn bow(img: &GrayImage) -> f32 {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w < 8 || h < 8 {
+        return 0.0;
+    }
+    let mask = patch_mask(img);
+    let ink: Vec<(f32, f32)> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .filter(|&(x, y)| mask[y * w + x] != 0)
+        .map(|(x, y)| {
+            let t = (x as f32 + 0.5) / w as f32;
+            (4.0 * t * (1.0 - t), y as f32)
+        })
+        .collect();
+    if ink.is_empty() {
+        return 0.0;
+    }
+    let limit = (h / 4) as i32;
+    let margin = limit as usize + 1;
+    let mut profile = vec![0u32; h + 2 * margin];
+    let last = profile.len() - 1;
+    let mut score = |b: f32| -> u64 {
+        profile.iter_mut().for_each(|p| *p = 0);
+        for &(k, y) in &ink {
+            let r = (y - b * k + margin as f32).max(0.0) as usize;
+            profile[r.min(last)] += 1;
+        }
+        profile.iter().map(|&c| u64::from(c) * u64::from(c)).sum()
+    };
+    let mut best = (score(0.0), 0.0f32);
+    for b in -limit..=limit {
+        let s = score(b as f32);
+        if s > best.0 {
+            best = (s, b as f32);
+        }
+    }
+    best.1
+}
+
 /// The lines of a zone all start and end at the same place. Where their ends disagree by more
 /// than 1.5 character heights, something beside one line (a speck, a page edge, security print)
 /// was taken for print: every line gets the innermost end.
@@ -316,7 +388,7 @@ fn align_ends(group: &[PatchLine]) -> Vec<PatchLine> {
 
 /// The longest chain of glyph-like column runs (at least a speck's ink) with gaps under 2.5
 /// character heights (one lost glyph): the line's extent, without page edges and specks beside it.
-fn glyph_chain(cols: &[bool], mask: &[u8], w: usize, (r0, r1): (usize, usize), height: f32) -> (usize, usize) {
+fn glyph_chain(cols: &[bool], col_ink: &[usize], height: f32) -> (usize, usize) {
     let min_ink = (0.08 * height * height).max(2.0) as usize;
     let max_gap = (2.5 * height).max(3.0) as usize;
     let mut glyphs: Vec<(usize, usize)> = Vec::new();
@@ -330,7 +402,7 @@ fn glyph_chain(cols: &[bool], mask: &[u8], w: usize, (r0, r1): (usize, usize), h
         while x < cols.len() && cols[x] {
             x += 1;
         }
-        let ink: usize = (start..x).map(|c| (r0..r1).filter(|&y| mask[y * w + c] != 0).count()).sum();
+        let ink: usize = col_ink[start..x].iter().sum();
         if ink >= min_ink && (x - start) as f32 <= 2.5 * height {
             glyphs.push((start, x));
         }
@@ -495,6 +567,40 @@ mod tests {
             let expected = straight[0].y_left + 8.0 * 4.0 * t * (1.0 - t);
             assert!(groups[0][0].y_left - expected < 2.0, "{l:?} vs {expected}");
         }
+    }
+
+    #[test]
+    fn a_bent_line_keeps_its_ends() {
+        let p = patch(1, 44, 12, 1.7);
+        let straight = text_lines(&p);
+        assert_eq!(straight.len(), 1);
+        // Bent by two and a half heights over the patch (about 27 rows over the line's own
+        // chord): the ends leave the row band that the middle makes, and are found again along
+        // the parabola.
+        let bent = text_lines(&bend(&p, 30.0));
+        let l = bent.iter().max_by(|a, b| a.length().total_cmp(&b.length())).unwrap();
+        assert!((l.x_left - straight[0].x_left).abs() <= 3.0, "{l:?} vs {:?}", straight[0]);
+        assert!((l.x_right - straight[0].x_right).abs() <= 3.0, "{l:?} vs {:?}", straight[0]);
+        assert!((18.0..30.0).contains(&l.bow), "{l:?}");
+    }
+
+    #[test]
+    fn bow_straightens_lines_bent_into_one_band() {
+        let p = patch(2, 44, 12, 1.7);
+        assert_eq!(bow(&p), 0.0);
+        // Bent by 24 rows (twice a height, more than the line spacing): one smeared band.
+        let bent = bend(&p, 24.0);
+        assert!(zone_groups(&text_lines(&bent)).is_empty());
+        let b = bow(&bent);
+        assert!((b - 24.0).abs() <= 3.0, "{b}");
+        // Straightened by it, the zone is found.
+        let (w, h) = bent.dimensions();
+        let straight = GrayImage::from_fn(w, h, |x, y| {
+            let t = (x as f32 + 0.5) / w as f32;
+            let sy = y as f32 + b * 4.0 * t * (1.0 - t);
+            if sy < 0.0 || sy >= h as f32 { image::Luma([210]) } else { *bent.get_pixel(x, sy as u32) }
+        });
+        assert_eq!(zone_groups(&text_lines(&straight)).first().map(Vec::len), Some(2));
     }
 
     #[test]

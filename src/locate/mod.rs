@@ -23,7 +23,7 @@ pub mod morph;
 pub mod oriented;
 
 use crate::prepare::Prepared;
-use crate::rectify::{sample_rect, LineGeom, OrientedRect};
+use crate::rectify::{sample_rect, sample_rect_bowed, LineGeom, OrientedRect};
 
 /// Black top-hat radius on the small copy (dark detail up to ~17 px wide).
 const TOPHAT_RADIUS: u32 = 8;
@@ -154,7 +154,7 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
     let width = blob.width * prepared.factor as f32;
     let scale = (PATCH_MAX_LEN / rect.length).min(PATCH_BLOB_WIDTH / width.max(1.0)).min(1.0);
     let patch = sample_rect(&prepared.luma, &rect, patch_size(rect.length, scale), patch_size(rect.height, scale));
-    if let Some((zone, cut)) = zone_in(&patch, &rect) {
+    if let Some((zone, cut)) = zone_in(&patch, &rect, 0.0) {
         if !cut {
             return Some(zone);
         }
@@ -164,7 +164,7 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
         let longer = OrientedRect { cx, cy, length: rect.length * 2.0, height: rect.height * 1.5, ..rect };
         let scale = scale.min(PATCH_MAX_LEN / longer.length);
         let patch = sample_rect(&prepared.luma, &longer, patch_size(longer.length, scale), patch_size(longer.height, scale));
-        return Some(zone_in(&patch, &longer).map_or(zone, |(z, _)| z));
+        return Some(zone_in(&patch, &longer, 0.0).map_or(zone, |(z, _)| z));
     }
     // A blob that took in print beside the zone has its angle and centre a little off: the zone's
     // lines sit slanted, or partly outside the patch. Once more, along the lines' own slope and
@@ -174,16 +174,30 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
     let norm = (ux * ux + uy * uy).sqrt();
     let refined = OrientedRect { ux: ux / norm, uy: uy / norm, height: rect.height * 1.6, ..rect };
     let patch = sample_rect(&prepared.luma, &refined, patch_size(refined.length, scale), patch_size(refined.height, scale));
-    zone_in(&patch, &refined).map(|(z, _)| z)
+    if let Some((zone, _)) = zone_in(&patch, &refined, 0.0) {
+        return Some(zone);
+    }
+    // Lines bent (a page bowed in the booklet) further than their spacing run into one band of
+    // the row profile: once more along the bow that straightens them.
+    let b = lines::bow(&patch);
+    if b.abs() < MIN_PATCH_BOW {
+        return None;
+    }
+    let patch = sample_rect_bowed(&prepared.luma, &refined, patch.width(), patch.height(), b);
+    zone_in(&patch, &refined, b).map(|(z, _)| z)
 }
+
+/// The smallest bow (patch rows) worth sampling a search patch along.
+const MIN_PATCH_BOW: f32 = 2.0;
 
 fn patch_size(len: f32, scale: f32) -> u32 {
     (len * scale).round().max(8.0) as u32
 }
 
-/// The zone in a search patch sampled from `rect`, if it holds a zone-like group of lines, and
-/// whether its lines run to within a character height of the patch's ends (cut off by them).
-fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<(Zone, bool)> {
+/// The zone in a search patch sampled from `rect` (bowed by `bow` rows, [`sample_rect_bowed`]),
+/// if it holds a zone-like group of lines, and whether its lines run to within a character
+/// height of the patch's ends (cut off by them).
+fn zone_in(patch: &image::GrayImage, rect: &OrientedRect, bow: f32) -> Option<(Zone, bool)> {
     let (cols, rows) = (patch.width(), patch.height());
     let scale = cols as f32 / rect.length;
     let found = lines::text_lines(patch);
@@ -195,14 +209,21 @@ fn zone_in(patch: &image::GrayImage, rect: &OrientedRect) -> Option<(Zone, bool)
     let (top, bottom) = (group[0].y_left.min(group[0].y_right), group[group.len() - 1].y_left.max(group[group.len() - 1].y_right));
     let rows_cut = group.len() == 2 && (top < 2.5 * h || bottom > rows as f32 - 2.5 * h);
     let cut = ends_cut || rows_cut;
-    let to_image = |x: f32, y: f32| rect.point(x / cols as f32, y / rows as f32);
+    let bow_at = |x: f32| {
+        let t = x / cols as f32;
+        bow * 4.0 * t * (1.0 - t)
+    };
+    let to_image = |x: f32, y: f32| rect.point(x / cols as f32, (y + bow_at(x)) / rows as f32);
     let zone = Zone {
         lines: group
             .iter()
             .map(|l| {
                 let (x0, y0) = to_image(l.x_left, l.y_left);
                 let (x1, y1) = to_image(l.x_right, l.y_right);
-                LineGeom { x0, y0, x1, y1, height: l.height / scale, bow: l.bow / scale }
+                // The patch's bow over the line's part of it (a parabola's sagitta goes with the
+                // square of its chord), and what the line bows in the patch besides.
+                let part = l.length() / cols as f32;
+                LineGeom { x0, y0, x1, y1, height: l.height / scale, bow: (l.bow + bow * part * part) / scale }
             })
             .collect(),
     };
