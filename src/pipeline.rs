@@ -296,15 +296,17 @@ impl Engine {
         let mut smallest_h = f32::MAX;
         let mut seen: Vec<Zone> = Vec::new();
         // Candidates one at a time, so a frame whose first candidate reads costs one patch; the
-        // directional closings only when the square ones gave nothing that reads.
+        // directional closings only when the square ones gave nothing that reads, and last the
+        // first candidates again with the ink taken at a lower contrast (faint print).
         let first = locate::candidates(p);
         let more = std::iter::once_with(|| locate::oriented_candidates(p, &first)).flatten().map(|b| (b, 1));
-        let mut tried = [0usize; 2];
-        'zones: for (blob, pass) in first.iter().map(|b| (*b, 0)).chain(more) {
+        let faint = first.iter().map(|b| (*b, 2));
+        let mut tried = [0usize; 3];
+        'zones: for (blob, pass) in first.iter().map(|b| (*b, 0)).chain(more).chain(faint) {
             if tried[pass] >= MAX_ZONES {
                 continue;
             }
-            let Some(zone) = locate::zone_at(p, &blob) else { continue };
+            let Some(zone) = locate::zone_at_with(p, &blob, pass == 2) else { continue };
             if seen.iter().any(|z| z.same_as(&zone)) {
                 continue;
             }

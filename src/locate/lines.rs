@@ -3,7 +3,7 @@
 
 use image::GrayImage;
 
-use super::morph::{extreme_filter, noise_sigma, smoothed_if_noisy, Histogram};
+use super::morph::{extreme_filter, smoothed_if_noisy, Histogram};
 
 /// A text line in patch coordinates (continuous; x along, y across).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,37 +44,53 @@ pub fn ink_mask(img: &GrayImage, radius: u32, min_contrast: u8) -> Vec<u8> {
         .collect()
 }
 
-/// The contrast a patch's print must have: 40% of its 2nd–98th percentile range, at least 24.
-fn contrast_threshold(img: &GrayImage) -> u8 {
+/// The contrast a patch's print must have: 40% of its 2nd–98th percentile range, at least 24;
+/// for `faint` print at most 48 as well. Dark background beside the page widens the range, and
+/// print in dim light beside it then falls short; the cap keeps it, at the price of more of the
+/// background and security print (the locator's second try, [`super::zone_at_with`]).
+fn contrast_threshold(img: &GrayImage, faint: bool) -> u8 {
     let hist = Histogram::new(img);
-    ((f32::from(hist.percentile(0.98).saturating_sub(hist.percentile(0.02))) * 0.4) as u8).max(24)
+    let t = ((f32::from(hist.percentile(0.98).saturating_sub(hist.percentile(0.02))) * 0.4) as u8).max(24);
+    if faint {
+        t.min(FAINT_CONTRAST)
+    } else {
+        t
+    }
 }
+
+/// The highest contrast threshold of a search for faint print.
+const FAINT_CONTRAST: u8 = 48;
 
 /// Pixel noise (s.d.) above which a patch is smoothed before its ink mask is taken.
 pub const NOISY: f32 = 4.0;
-
-/// Print must stand out of the (smoothed) patch's noise by this many s.d.
-const NOISE_CONTRAST: f32 = 6.0;
 
 /// The ink mask of a search patch, with the radius and contrast [`text_lines`] uses. A noisy
 /// patch is smoothed first (a box of about a quarter of the noise's s.d. in radius): the local
 /// minimum and maximum of noise alone exceed the contrast threshold, and the mask turns to
 /// salt and pepper that hides the lines.
-pub fn patch_mask(img0: &GrayImage) -> Vec<u8> {
-    let img = img0;
+pub fn patch_mask(img: &GrayImage) -> Vec<u8> {
+    patch_mask_with(img, false)
+}
+
+/// [`patch_mask`], for faint print when `faint` ([`contrast_threshold`]).
+pub fn patch_mask_with(img: &GrayImage, faint: bool) -> Vec<u8> {
     let img = smoothed_if_noisy(img, NOISY, 3);
-    let floor = (noise_sigma(&img) * NOISE_CONTRAST) as u8;
-    ink_mask(&img, (img.height() / 10).clamp(3, 40), contrast_threshold(&img).max(floor))
+    ink_mask(&img, (img.height() / 10).clamp(3, 40), contrast_threshold(&img, faint))
 }
 
 /// Every text line in the patch: bands of rows with ink, each trimmed to its longest run of
 /// columns without a gap wider than two character heights.
 pub fn text_lines(img: &GrayImage) -> Vec<PatchLine> {
+    text_lines_with(img, false)
+}
+
+/// [`text_lines`], for faint print when `faint` ([`contrast_threshold`]).
+pub fn text_lines_with(img: &GrayImage, faint: bool) -> Vec<PatchLine> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w < 8 || h < 8 {
         return Vec::new();
     }
-    let mask = patch_mask(img);
+    let mask = patch_mask_with(img, faint);
     // Row profile: ink runs per row. Print has many short runs, edges and rules few long ones.
     let mut rows: Vec<f32> =
         (0..h).map(|y| mask[y * w..(y + 1) * w].windows(2).filter(|p| p[1] != 0 && p[0] == 0).count() as f32).collect();

@@ -148,13 +148,21 @@ pub fn search_rect(prepared: &Prepared, blob: &blobs::Blob) -> OrientedRect {
 
 /// The zone around one candidate, if its surroundings hold a zone-like group of lines.
 pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
+    zone_at_with(prepared, blob, false)
+}
+
+/// [`zone_at`]; with `faint`, the lines' ink is taken at a lower contrast
+/// ([`lines::text_lines_with`]): print in dim light beside dark background. A second try, for
+/// frames where the first found nothing that reads: the lower contrast also takes in more of
+/// the background and joins lines set close together.
+pub fn zone_at_with(prepared: &Prepared, blob: &blobs::Blob, faint: bool) -> Option<Zone> {
     let rect = search_rect(prepared, blob);
     // Enough resolution for the lines' ends and heights, no more: the candidate's width (one
     // line or the whole zone) becomes at most PATCH_BLOB_WIDTH pixels, the patch at most 1600 long.
     let width = blob.width * prepared.factor as f32;
     let scale = (PATCH_MAX_LEN / rect.length).min(PATCH_BLOB_WIDTH / width.max(1.0)).min(1.0);
     let patch = sample_rect(&prepared.luma, &rect, patch_size(rect.length, scale), patch_size(rect.height, scale));
-    if let Some((zone, cut)) = zone_in(&patch, &rect, 0.0) {
+    if let Some((zone, cut)) = zone_in(&patch, &rect, 0.0, faint) {
         if !cut {
             return Some(zone);
         }
@@ -164,7 +172,7 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
         let longer = OrientedRect { cx, cy, length: rect.length * 2.0, height: rect.height * 1.5, ..rect };
         let scale = scale.min(PATCH_MAX_LEN / longer.length);
         let patch = sample_rect(&prepared.luma, &longer, patch_size(longer.length, scale), patch_size(longer.height, scale));
-        return Some(zone_in(&patch, &longer, 0.0).map_or(zone, |(z, _)| z));
+        return Some(zone_in(&patch, &longer, 0.0, faint).map_or(zone, |(z, _)| z));
     }
     // A blob that took in print beside the zone has its angle and centre a little off: the zone's
     // lines sit slanted, or partly outside the patch. Once more, along the lines' own slope and
@@ -174,7 +182,7 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
     let norm = (ux * ux + uy * uy).sqrt();
     let refined = OrientedRect { ux: ux / norm, uy: uy / norm, height: rect.height * 1.6, ..rect };
     let patch = sample_rect(&prepared.luma, &refined, patch_size(refined.length, scale), patch_size(refined.height, scale));
-    if let Some((zone, _)) = zone_in(&patch, &refined, 0.0) {
+    if let Some((zone, _)) = zone_in(&patch, &refined, 0.0, faint) {
         return Some(zone);
     }
     // Lines bent (a page bowed in the booklet) further than their spacing run into one band of
@@ -184,7 +192,7 @@ pub fn zone_at(prepared: &Prepared, blob: &blobs::Blob) -> Option<Zone> {
         return None;
     }
     let patch = sample_rect_bowed(&prepared.luma, &refined, patch.width(), patch.height(), b);
-    zone_in(&patch, &refined, b).map(|(z, _)| z)
+    zone_in(&patch, &refined, b, faint).map(|(z, _)| z)
 }
 
 /// The smallest bow (patch rows) worth sampling a search patch along.
@@ -197,10 +205,10 @@ fn patch_size(len: f32, scale: f32) -> u32 {
 /// The zone in a search patch sampled from `rect` (bowed by `bow` rows, [`sample_rect_bowed`]),
 /// if it holds a zone-like group of lines, and whether its lines run to within a character
 /// height of the patch's ends (cut off by them).
-fn zone_in(patch: &image::GrayImage, rect: &OrientedRect, bow: f32) -> Option<(Zone, bool)> {
+fn zone_in(patch: &image::GrayImage, rect: &OrientedRect, bow: f32, faint: bool) -> Option<(Zone, bool)> {
     let (cols, rows) = (patch.width(), patch.height());
     let scale = cols as f32 / rect.length;
-    let found = lines::text_lines(patch);
+    let found = lines::text_lines_with(patch, faint);
     let group = lines::zone_groups(&found).into_iter().next()?;
     let ends_cut = group.iter().any(|l| l.x_left < l.height || l.x_right > cols as f32 - l.height);
     // Two lines with room for a third one only beyond the patch's top or bottom: a TD1 card's

@@ -67,6 +67,9 @@ pub fn mrz_confidence(doc: &Document, repaired: Option<&Repaired>) -> Confidence
         (Some(r), Some(span)) => span.range().map(|p| f64::from(r.confidence[span.line as usize][p])).product::<f64>(),
         _ => field(FieldKind::Name, None),
     };
+    // A zone with a failing check digit may be misplaced or of the wrong length (a cut line read
+    // as a shorter format): its names, which no check covers, are doubtful too.
+    let name = if doc.checks_hold() { name } else { name.min(FAILED_CHECK_CAP) };
     conf.set("surname", name);
     conf.set("given_name", name);
     conf.set("passport_number", field(FieldKind::DocumentNumber, Some(CheckKind::DocumentNumber)));
@@ -147,7 +150,9 @@ mod tests {
         assert!(c.get("passport_number").unwrap() < 0.5);
         // The composite fails too, so every date it covers is capped.
         assert!(c.get("date_of_birth").unwrap() < 0.5);
-        assert_eq!(c.get("surname"), Some(1.0));
+        // The names, which no check covers, are capped with them.
+        assert_eq!(c.get("surname"), Some(FAILED_CHECK_CAP));
+        assert_eq!(c.get("given_name"), Some(FAILED_CHECK_CAP));
     }
 
     #[test]
