@@ -8,8 +8,9 @@ use crate::mrz::{self, Ymd};
 use crate::pipeline::ZoneReading;
 use crate::recognize::CLASSES;
 
-/// Probability assumed for a class a frame did not list among its candidates.
-const FLOOR_P: f32 = 2e-3;
+/// Least probability assumed for a class a frame did not list among its candidates (they share
+/// what the listed ones leave): a frame sure of one character does not veto another outright.
+const FLOOR_P: f32 = 1e-4;
 
 /// Summed log-probabilities of one zone shape.
 #[derive(Clone, Debug)]
@@ -34,7 +35,9 @@ impl Group {
     fn add(&mut self, r: &ZoneReading, frame: u64) {
         for (line, reading) in self.scores.iter_mut().zip(&r.lines) {
             for (pos, cands) in line.iter_mut().zip(&reading.candidates) {
-                let mut p = [FLOOR_P; 37];
+                let listed: f32 = cands.iter().map(|c| c.p.max(0.0)).sum();
+                let unlisted = (37 - cands.len()).max(1) as f32;
+                let mut p = [((1.0 - listed).max(0.0) / unlisted).max(FLOOR_P); 37];
                 for c in cands {
                     if let Some(k) = CLASSES.iter().position(|&x| x == c.ch) {
                         p[k] = c.p.max(FLOOR_P);

@@ -189,7 +189,8 @@ mod tests {
     #[test]
     fn a_confident_frame_is_emitted_at_once_and_only_once() {
         let mut p = Presentations::new(cfg(), today());
-        let good = || Some(reading(0.99, None));
+        // Every character at 0.999: the names (39 characters, confidence the product) at 0.96.
+        let good = || Some(reading(0.999, None));
         let ev = run(
             &mut p,
             &[(NoDocument, None), (HoldStill, None), (READ, good()), (READ, good()), (READ, good()), (NoDocument, None), (NoDocument, None)],
@@ -236,7 +237,8 @@ mod tests {
     #[test]
     fn two_presentations_two_readings_and_a_timeout_starts_a_new_one() {
         let mut p = Presentations::new(cfg(), today());
-        let good = || Some(reading(0.99, None));
+        // Every character at 0.999: the names (39 characters, confidence the product) at 0.96.
+        let good = || Some(reading(0.999, None));
         let ev = run(&mut p, &[(READ, good()), (NoDocument, None), (NoDocument, None), (READ, good()), (READ, good())]);
         let r = readings(&ev);
         assert_eq!(r.iter().map(|x| (x.0, x.1.presentation)).collect::<Vec<_>>(), [(0, 1), (3, 2)]);

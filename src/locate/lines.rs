@@ -620,6 +620,24 @@ mod tests {
     }
 
     #[test]
+    fn faint_print_beside_dark_background() {
+        // Paper 150 with print at 100 (contrast 50); a fifth of the patch is dark background (20),
+        // so the patch's range is 130 and 40% of it, 52, is more than the print has.
+        let p = GrayImage::from_fn(700, 80, |x, y| {
+            if x < 140 {
+                return image::Luma([20]);
+            }
+            let i = (x as f32 - 160.0) / 12.6;
+            let glyph = (34..46).contains(&y) && i >= 0.0 && (i as usize) < 40 && i.fract() < 0.7;
+            image::Luma([if glyph { 100 } else { 150 }])
+        });
+        assert!(text_lines(&p).iter().all(|l| l.length() < 100.0), "{:?}", text_lines(&p));
+        let faint = text_lines_with(&p, true);
+        let l = faint.iter().max_by(|a, b| a.length().total_cmp(&b.length())).expect("a line");
+        assert!((l.x_left - 160.0).abs() <= 3.0 && (l.x_right - 160.0 - 39.7 * 12.6).abs() <= 4.0, "{l:?}");
+    }
+
+    #[test]
     fn short_lines_are_not_a_zone() {
         let lines = text_lines(&patch(2, 12, 10, 1.7));
         assert!(zone_groups(&lines).is_empty());
