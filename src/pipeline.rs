@@ -341,7 +341,7 @@ impl Engine {
         if seen.is_empty() {
             return Err(Error::NotFound("no machine-readable zone found".into()));
         }
-        match best {
+        match best.map(|r| pinyin_names(r, self.today())) {
             Some(r) if r.acceptable() => Ok(r),
             // Two failing check digits, or the checks held only by guesswork: an MRZ, badly
             // read. More: not an MRZ at all.
@@ -387,6 +387,64 @@ impl Engine {
         self.recognize(&image, mode)
     }
 
+}
+
+/// A Chinese mainland passport's names misread out of pinyin (LINGIANG), read again: the one
+/// change among the recognizer's own runner-ups in the name field that makes every name spell
+/// pinyin syllables, the most probable such change. The changed character keeps the
+/// recognizer's probability for it, so the name's confidence stays as low as that (pinyin is a
+/// weaker test than a check digit). Any other reading is returned as it is.
+pub fn pinyin_names(r: ZoneReading, today: Ymd) -> ZoneReading {
+    let doc = &r.repaired.document;
+    if !doc.is_chinese_mainland_passport() || crate::result::names_in_pinyin(doc) {
+        return r;
+    }
+    let Some(span) = doc.format.layout().field(crate::mrz::format::FieldKind::Name) else { return r };
+    let li = span.line as usize;
+    let chosen = doc.lines[li].as_bytes();
+    let mut best: Option<(f32, usize, crate::mrz::Candidate)> = None;
+    for pos in span.range() {
+        let Some(cands) = r.lines.get(li).and_then(|l| l.candidates.get(pos)) else { return r };
+        for &alt in cands.iter().filter(|c| c.ch != chosen[pos] && (c.ch.is_ascii_uppercase() || c.ch == b'<')) {
+            if best.is_some_and(|(p, _, _)| p >= alt.p) {
+                continue;
+            }
+            let mut lines = r.lines.clone();
+            prefer(&mut lines[li], pos, alt);
+            let refs: Vec<&[crate::mrz::Candidates]> = lines.iter().map(|l| l.candidates.as_slice()).collect();
+            if crate::mrz::repair(&refs, today).is_ok_and(|t| crate::result::names_in_pinyin(&t.document) && t.document.checks_hold() == doc.checks_hold()) {
+                best = Some((alt.p, pos, alt));
+            }
+        }
+    }
+    let Some((_, pos, alt)) = best else { return r };
+    let mut lines = r.lines.clone();
+    prefer(&mut lines[li], pos, alt);
+    let refs: Vec<&[crate::mrz::Candidates]> = lines.iter().map(|l| l.candidates.as_slice()).collect();
+    match crate::mrz::repair(&refs, today) {
+        Ok(repaired) => {
+            log::debug!("name read again to spell pinyin at position {pos}");
+            ZoneReading { zone: r.zone, lines, repaired }
+        }
+        Err(_) => r,
+    }
+}
+
+/// Makes `alt` the first candidate at `pos`, with its own probability: the candidates above it
+/// are lowered to just under it.
+fn prefer(line: &mut LineReading, pos: usize, alt: crate::mrz::Candidate) {
+    let cands = &mut line.candidates[pos];
+    for c in cands.iter_mut() {
+        if c.ch != alt.ch && c.p >= alt.p {
+            c.p = alt.p * 0.999;
+        }
+    }
+    cands.sort_unstable_by(|a, b| b.p.total_cmp(&a.p));
+    let mut text = std::mem::take(&mut line.text).into_bytes();
+    if let Some(t) = text.get_mut(pos) {
+        *t = alt.ch;
+    }
+    line.text = String::from_utf8(text).unwrap_or_default();
 }
 
 /// The MRZ-shaped result of a zone given as text (2 or 3 lines); no model involved.
@@ -451,6 +509,70 @@ mod tests {
 
     fn engine(script: Vec<&'static str>) -> Engine {
         Engine::with_model(Box::new(Scripted(std::sync::Mutex::new(script)))).with_today(Ymd::new(2026, 11, 30))
+    }
+
+    /// A zone reading of `lines`, every character certain except `(line, pos, read, p)`, read
+    /// with probability `p` and the true character as runner-up with `1 - p`.
+    fn reading_of(lines: [&str; 2], swap: (usize, usize, u8, f32)) -> ZoneReading {
+        let lines: Vec<LineReading> = lines
+            .iter()
+            .enumerate()
+            .map(|(li, t)| {
+                let mut text = t.as_bytes().to_vec();
+                let candidates = t
+                    .bytes()
+                    .enumerate()
+                    .map(|(pos, ch)| {
+                        let mut c = crate::mrz::Candidates::new();
+                        if (li, pos) == (swap.0, swap.1) {
+                            let _ = c.push(crate::mrz::Candidate { ch: swap.2, p: swap.3 });
+                            let _ = c.push(crate::mrz::Candidate { ch, p: 1.0 - swap.3 });
+                            text[pos] = swap.2;
+                        } else {
+                            let _ = c.push(crate::mrz::Candidate { ch, p: 1.0 });
+                        }
+                        c
+                    })
+                    .collect();
+                LineReading { text: String::from_utf8(text).unwrap(), candidates }
+            })
+            .collect();
+        let refs: Vec<&[crate::mrz::Candidates]> = lines.iter().map(|l| l.candidates.as_slice()).collect();
+        let repaired = crate::mrz::repair(&refs, Ymd::new(2026, 11, 30)).unwrap();
+        ZoneReading { zone: Zone { lines: Vec::new() }, lines, repaired }
+    }
+
+    #[test]
+    fn chinese_names_read_again_to_spell_pinyin() {
+        let chn = ["POCHNHE<<LINQIANG<<<<<<<<<<<<<<<<<<<<<<<<<<<", "EH89828884CHN1706240M2308157GZCGAIMSTBPNQL62"];
+        let today = Ymd::new(2026, 11, 30);
+        // Q (position 12) read as G at 0.8, Q the runner-up: LINQIANG, with Q's 0.2.
+        let r = pinyin_names(reading_of(chn, (0, 12, b'G', 0.8)), today);
+        assert_eq!(r.repaired.document.secondary_identifier.as_str(), "LINQIANG");
+        let c = crate::result::mrz_confidence(&r.repaired.document, Some(&r.repaired));
+        assert!(c.get("given_name").unwrap() <= 0.2 + 1e-6, "{c:?}");
+        assert_eq!(r.lines[0].text, chn[0]);
+        // A runner-up that spells no pinyin either (K): left as read, its confidence capped.
+        let r = pinyin_names(reading_of(chn, (0, 12, b'G', 0.8)).tap_runner_up(b'K'), today);
+        assert_eq!(r.repaired.document.secondary_identifier.as_str(), "LINGIANG");
+        assert!(crate::result::mrz_confidence(&r.repaired.document, Some(&r.repaired)).get("given_name").unwrap() < 0.5);
+        // Another state's names are not touched.
+        let r = pinyin_names(reading_of(TD3, (0, 6, b'G', 0.8)), today);
+        assert_eq!(r.repaired.document.primary_identifier.as_str(), "EGIKSSON");
+    }
+
+    impl ZoneReading {
+        /// The reading with the runner-up of its one doubtful character replaced by `ch`.
+        fn tap_runner_up(mut self, ch: u8) -> ZoneReading {
+            for l in &mut self.lines {
+                for c in &mut l.candidates {
+                    if c.len() == 2 {
+                        c[1].ch = ch;
+                    }
+                }
+            }
+            self
+        }
     }
 
     fn two_line_zone() -> Zone {

@@ -24,6 +24,9 @@ const MAX_SYLLABLE: usize = 6;
 struct Table {
     by_char: HashMap<char, Vec<&'static str>>,
     by_reading: HashMap<&'static str, Vec<char>>,
+    /// The syllables a name may be spelled with: every reading with a vowel (not the
+    /// interjections HM, NG, M).
+    syllables: std::collections::HashSet<&'static str>,
 }
 
 fn table() -> &'static Table {
@@ -39,8 +42,38 @@ fn table() -> &'static Table {
                 by_reading.entry(r).or_default().push(c);
             }
         }
-        Table { by_char, by_reading }
+        let syllables = by_reading.keys().copied().filter(|r| r.bytes().any(|b| b"AEIOUV".contains(&b))).collect();
+        Table { by_char, by_reading, syllables }
     })
+}
+
+/// Whether a word (upper-case letters, as in an MRZ) is a run of pinyin syllables: how a
+/// Chinese mainland passport spells every name. With `truncated`, the last syllable may be cut
+/// short (a name that fills the MRZ line). Names of some minorities are transliterated
+/// otherwise and fail this; it is a plausibility test, not a rule.
+pub fn spells_syllables(word: &str, truncated: bool) -> bool {
+    let t = table();
+    let w = word.as_bytes();
+    let n = w.len();
+    if n == 0 || !w.iter().all(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let mut at = vec![false; n + 1];
+    at[0] = true;
+    for i in 0..n {
+        if !at[i] {
+            continue;
+        }
+        for j in i + 1..=(i + MAX_SYLLABLE).min(n) {
+            if t.syllables.contains(&word[i..j]) {
+                at[j] = true;
+            }
+        }
+        if truncated && t.syllables.iter().any(|s| s.len() > n - i && s.starts_with(&word[i..])) {
+            return true;
+        }
+    }
+    at[n]
 }
 
 /// The toneless readings of a hanzi, upper case (none for a character not in the table).
@@ -227,6 +260,20 @@ pub fn decode_fitting_where(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn names_spelled_in_syllables() {
+        for w in ["LINQIANG", "ZHANG", "OUYANG", "XIAOMING", "LYU", "ER", "AN", "SHUANG"] {
+            assert!(spells_syllables(w, false), "{w}");
+        }
+        // Misreadings no syllables spell: Q read as G, N as H, a filler read as K.
+        for w in ["LINGIANG", "ZHAHG", "WANGK", "HM", "NG", "", "LI3"] {
+            assert!(!spells_syllables(w, false), "{w}");
+        }
+        // A name cut at the line's end may end in part of a syllable.
+        assert!(spells_syllables("WANGZHUAN", true) && spells_syllables("WANGZHU", true));
+        assert!(spells_syllables("WANGZH", true) && !spells_syllables("WANGZH", false));
+    }
     use super::*;
 
     /// Probabilities over `charset` (blank first), one row per step: `(class, p)` pairs, the

@@ -25,6 +25,17 @@ pub const FAILED_CHECK_CAP: f64 = 0.45;
 /// far more often a misreading (`UTG` for `UTO`) than a new code.
 pub const UNKNOWN_STATE_CAP: f64 = 0.45;
 
+/// Highest confidence of the names of a Chinese mainland passport that are not pinyin.
+pub const NOT_PINYIN_CAP: f64 = 0.45;
+
+/// Whether every word of the names spells pinyin syllables (the last one may be cut short when
+/// the name fills its field).
+pub fn names_in_pinyin(doc: &Document) -> bool {
+    let words: Vec<&str> = doc.primary_identifier.split(' ').chain(doc.secondary_identifier.split(' ')).filter(|w| !w.is_empty()).collect();
+    let last = words.len().saturating_sub(1);
+    words.iter().enumerate().all(|(i, w)| crate::chinese::pinyin::spells_syllables(w, doc.name_possibly_truncated && i == last))
+}
+
 /// Per-field confidence of a zone. `repaired` carries the recognizer's per-position
 /// probabilities; without it (text given directly) every character counts as certain.
 pub fn mrz_confidence(doc: &Document, repaired: Option<&Repaired>) -> Confidence {
@@ -70,6 +81,9 @@ pub fn mrz_confidence(doc: &Document, repaired: Option<&Repaired>) -> Confidence
     // A zone with a failing check digit may be misplaced or of the wrong length (a cut line read
     // as a shorter format): its names, which no check covers, are doubtful too.
     let name = if doc.checks_hold() { name } else { name.min(FAILED_CHECK_CAP) };
+    // A Chinese mainland passport spells its names in pinyin syllables: a name that is not
+    // (LINGIANG for LINQIANG) is misread, or an exception the reader cannot vouch for.
+    let name = if doc.is_chinese_mainland_passport() && !names_in_pinyin(doc) { name.min(NOT_PINYIN_CAP) } else { name };
     conf.set("surname", name);
     conf.set("given_name", name);
     conf.set("passport_number", field(FieldKind::DocumentNumber, Some(CheckKind::DocumentNumber)));
@@ -183,6 +197,21 @@ mod tests {
         assert!((c.get("surname").unwrap() - 0.512).abs() < 1e-3, "{:?}", c.get("surname"));
         assert_eq!(c.get("surname"), c.get("given_name"));
         assert_eq!(c.get("country_code"), Some(1.0));
+    }
+
+    #[test]
+    fn chinese_mainland_names_must_be_pinyin() {
+        let chn = "POCHNHE<<LINQIANG<<<<<<<<<<<<<<<<<<<<<<<<<<<\nEH89828884CHN1706240M2308157GZCGAIMSTBPNQL62";
+        let doc = Document::parse_text(chn, TODAY).unwrap();
+        assert!(doc.is_chinese_mainland_passport());
+        assert_eq!(mrz_confidence(&doc, None).get("given_name"), Some(1.0));
+        // Q read as G: no pinyin syllable is GIANG.
+        let doc = Document::parse_text(&chn.replace("LINQIANG", "LINGIANG"), TODAY).unwrap();
+        assert!(mrz_confidence(&doc, None).get("given_name").unwrap() <= NOT_PINYIN_CAP);
+        assert!(mrz_confidence(&doc, None).get("surname").unwrap() <= NOT_PINYIN_CAP);
+        // Other states' names are not held to pinyin.
+        let utoo = Document::parse_text(&TD3.replace("ERIKSSON", "ERIKSSQN"), TODAY).unwrap();
+        assert_eq!(mrz_confidence(&utoo, None).get("surname"), Some(1.0));
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod from_mrz;
 mod request;
 
 pub use confidence::Confidence;
-pub use from_mrz::{mrz_confidence, mrz_result};
+pub use from_mrz::{mrz_confidence, mrz_result, names_in_pinyin};
 pub use request::{ImageSource, Mode, PassportRequest, ValidRequest};
 
 use serde::{Deserialize, Serialize};
