@@ -501,17 +501,22 @@ mod tests {
         assert_eq!(groups[0].len(), 2);
     }
 
-    /// `img` sheared by `slope` rows per column about its centre column.
-    fn shear(img: &GrayImage, slope: f32) -> GrayImage {
-        let cx = img.width() as f32 / 2.0;
+    /// `img` with column x moved down by `dy(x)` rows (paper where nothing moves in).
+    fn displace(img: &GrayImage, dy: impl Fn(f32) -> f32) -> GrayImage {
         GrayImage::from_fn(img.width(), img.height(), |x, y| {
-            let sy = y as f32 - (x as f32 - cx) * slope;
+            let sy = y as f32 - dy(x as f32);
             if sy < 0.0 || sy >= img.height() as f32 {
                 image::Luma([210])
             } else {
                 *img.get_pixel(x, sy as u32)
             }
         })
+    }
+
+    /// `img` sheared by `slope` rows per column about its centre column.
+    fn shear(img: &GrayImage, slope: f32) -> GrayImage {
+        let cx = img.width() as f32 / 2.0;
+        displace(img, |x| (x - cx) * slope)
     }
 
     #[test]
@@ -554,15 +559,7 @@ mod tests {
     /// `img` with its rows bent: column x moved down by `bow * 4 t (1 - t)`, t = x / width.
     fn bend(img: &GrayImage, bow: f32) -> GrayImage {
         let w = img.width() as f32;
-        GrayImage::from_fn(img.width(), img.height(), |x, y| {
-            let t = x as f32 / w;
-            let sy = y as f32 - bow * 4.0 * t * (1.0 - t);
-            if sy < 0.0 || sy >= img.height() as f32 {
-                image::Luma([210])
-            } else {
-                *img.get_pixel(x, sy as u32)
-            }
-        })
+        displace(img, |x| bow * 4.0 * (x / w) * (1.0 - x / w))
     }
 
     #[test]
@@ -610,12 +607,7 @@ mod tests {
         let b = bow(&bent);
         assert!((b - 24.0).abs() <= 3.0, "{b}");
         // Straightened by it, the zone is found.
-        let (w, h) = bent.dimensions();
-        let straight = GrayImage::from_fn(w, h, |x, y| {
-            let t = (x as f32 + 0.5) / w as f32;
-            let sy = y as f32 + b * 4.0 * t * (1.0 - t);
-            if sy < 0.0 || sy >= h as f32 { image::Luma([210]) } else { *bent.get_pixel(x, sy as u32) }
-        });
+        let straight = bend(&bent, -b);
         assert_eq!(zone_groups(&text_lines(&straight)).first().map(Vec::len), Some(2));
     }
 
