@@ -173,7 +173,8 @@ impl<'a> ChineseReader<'a> {
     /// The pinyin name lines are the lines reading as the MRZ's surname, given names or both
     /// (one letter in four may be misread). The line right above each holds the hanzi; where
     /// it does not read as hanzi spelling that pinyin, it is decoded again along the best path
-    /// that does (or, when no hanzi spell it, restricted to hanzi). Where no line was found
+    /// that does (or, when no hanzi spell it, restricted to hanzi), from the name's column (the
+    /// sex's) where it starts right of it, its first glyph washed out. Where no line was found
     /// above (faint print broken into pieces), the hanzi line is looked for where the layout
     /// puts it, and kept only if every hanzi read there is likely enough.
     pub fn fit_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
@@ -182,6 +183,13 @@ impl<'a> ChineseReader<'a> {
         let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
         let surnames = normalize::surname_candidates(names.0);
         let pinyin_lines = name_pinyin_lines(&read, &keys);
+        // The name's column: the left edge of the sex or, without it, the topmost date (the
+        // nearest to the names of a page turned a little).
+        let column = read
+            .iter()
+            .filter(|r| r.label.is_none() && matches!(fields::classify(&r.reading.text()), fields::ValueKind::Sex | fields::ValueKind::Date))
+            .min_by(|a, b| a.line.y0.total_cmp(&b.line.y0))
+            .map(|r| r.line.x0);
         // Where the hanzi line sits over its pinyin (in pinyin heights), from the pairs found.
         let pairs: Vec<(f32, f32)> = pinyin_lines
             .iter()
@@ -221,7 +229,13 @@ impl<'a> ChineseReader<'a> {
                     if fits && (!surname_first || listed(&read[j].reading)) {
                         continue;
                     }
-                    let (probs, steps, step_px) = self.line_probs(p, frame, &read[j].line)?;
+                    // Starting right of the name's column (its first glyph washed out): read
+                    // from the column.
+                    let mut line = read[j].line;
+                    if let Some(x) = column.filter(|&x| line.x0 - x > COLUMN_TOLERANCE_MM && line.x0 - x < SHIFTED_COLUMN_MM) {
+                        line.x0 = x;
+                    }
+                    let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
                     let mut fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
                     if surname_first && fit.as_ref().is_some_and(|f| !listed(f)) {
                         let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
@@ -232,6 +246,7 @@ impl<'a> ChineseReader<'a> {
                     if let Some(fit) = fit {
                         log::debug!("name hanzi read to fit the pinyin");
                         read[j].reading = fit;
+                        read[j].line = line;
                     } else if !text.chars().all(is_han) || han_only(&text).is_empty() {
                         // No hanzi spell the pinyin: at least read hanzi (丁 reads as J).
                         let again = text::decode_restricted(&probs, steps, self.model.charset(), step_px, &is_han);
@@ -286,15 +301,27 @@ impl<'a> ChineseReader<'a> {
         let known_sur = named(&keys[0]);
         let missing = if known_sur { &keys[1] } else { &keys[0] };
         // The known pair's hanzi line, spelling its pinyin.
+        // (Either may start a little right of the other, its first glyph washed out.)
         let Some(han) = pinyin_lines.iter().find_map(|(i, k)| {
-            let j = line_above(&read, *i).filter(|&j| read[j].label.is_none())?;
+            let py = read[*i].line;
+            let above = |a: &TextLine| (a.x0 - py.x0).abs() < SHIFTED_COLUMN_MM && a.y1 <= py.cy() && py.y0 - a.y1 < 1.2 * py.height().max(1.0);
+            let j = (0..read.len()).filter(|&j| read[j].label.is_none() && above(&read[j].line)).max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))?;
             let t = read[j].reading.text();
             (!t.is_empty() && t.chars().all(is_han) && pinyin::fits(&t, k)).then_some(read[j].line)
         }) else {
             return Ok(read);
         };
-        let in_column = |r: &ReadLine| r.label.is_none() && (r.line.x0 - han.x0).abs() < COLUMN_TOLERANCE_MM;
+        // The name's column: the known hanzi's, or the sex's and dates' a little left of it (the
+        // known hanzi's first glyph washed out).
         let kind = |r: &ReadLine| fields::classify(&r.reading.text());
+        let x0 = read
+            .iter()
+            .filter(|r| r.label.is_none() && r.line.y0 > han.y1 && matches!(kind(r), fields::ValueKind::Sex | fields::ValueKind::Date))
+            .min_by(|a, b| a.line.y0.total_cmp(&b.line.y0))
+            .map(|r| r.line.x0)
+            .filter(|&x| han.x0 - x > COLUMN_TOLERANCE_MM && han.x0 - x < SHIFTED_COLUMN_MM)
+            .unwrap_or(han.x0);
+        let in_column = |r: &ReadLine| r.label.is_none() && ((r.line.x0 - han.x0).abs() < COLUMN_TOLERANCE_MM || (r.line.x0 - x0).abs() < COLUMN_TOLERANCE_MM);
         let sex = read.iter().filter(|r| in_column(r) && r.line.y0 > han.y1 && kind(r) == fields::ValueKind::Sex).map(|r| r.line.y0).min_by(f32::total_cmp);
         let mut dates: Vec<f32> = read.iter().filter(|r| in_column(r) && kind(r) == fields::ValueKind::Date).map(|r| r.line.y0).collect();
         dates.sort_by(f32::total_cmp);
@@ -318,7 +345,7 @@ impl<'a> ChineseReader<'a> {
         let mut best: Option<(f32, ReadLine)> = None;
         for k in -2..=2 {
             let y0 = row + k as f32 * 0.12 * h;
-            let line = TextLine { x0: han.x0, y0, x1: han.x0 + MISSING_PART_WIDTH * h, y1: y0 + h, parts: 0, contrast: han.contrast };
+            let line = TextLine { x0, y0, x1: x0 + MISSING_PART_WIDTH * h, y1: y0 + h, parts: 0, contrast: han.contrast };
             if read.iter().any(|o| overlaps(&o.line, &line)) {
                 continue;
             }
@@ -592,6 +619,9 @@ const NAME_PITCH_PER_DATE_PITCH: f32 = 1.52;
 /// Every hanzi of a name part looked for where the layout puts it must be at least this likely
 /// (blank paper reads below 0.01).
 const MISSING_PART_P: f32 = 0.1;
+/// How far (mm) right of the sex and dates' column a name's hanzi line may start and still be
+/// in it (its first glyph washed out).
+const SHIFTED_COLUMN_MM: f32 = 4.0;
 /// The width of a name part looked for, in hanzi heights (three hanzi and some paper).
 const MISSING_PART_WIDTH: f32 = 3.4;
 
@@ -1024,6 +1054,27 @@ mod tests {
         both.push(line_at(45.0, 55.0, 37.8, "XURONG", 0.9));
         assert_eq!(find_part(&Rows::new(vec![faint.clone()]), both, ("LI", "XURONG")).len(), 4);
         assert_eq!(find_part(&Rows::new(vec![faint]), read(), ("LI", "")).len(), 3);
+    }
+
+    #[test]
+    fn a_name_line_missing_its_first_glyph_is_read_from_the_column() {
+        // 飞桂 over FEIGUI, 飞 and F washed out: the lines start 2.7 and 1.6 mm right of the
+        // sex's column. The given names are read from the column; the surname 汤, not found at
+        // all, is looked for a name row higher in that column.
+        let given = vec![vec![], vec![('飞', 0.9)], vec![], vec![('桂', 0.9)], vec![]];
+        let surname = vec![vec![], vec![('汤', 0.9)], vec![]];
+        let model = Rows::new(vec![given, surname]);
+        let read = vec![line_at(48.6, 50.5, 31.4, "桂", 0.4), line_at(47.5, 53.8, 34.6, "EIGUI", 0.97), line_at(45.9, 51.2, 40.9, "男/M", 0.9)];
+        let read = fit_names(&model, read, ("TANG", "FEIGUI"));
+        assert_eq!(read[0].reading.text(), "飞桂");
+        assert_eq!(read[0].line.x0, 45.9);
+        let read = find_part(&model, read, ("TANG", "FEIGUI"));
+        let found = read.iter().find(|r| r.reading.text() == "汤").expect("found");
+        assert!(found.line.x0 == 45.9 && (found.line.y0 - 21.9).abs() < 1.0, "{:?}", found.line);
+        // A column further left is another column: the line is read where it is.
+        let model = Rows::new(vec![vec![vec![], vec![('飞', 0.9)], vec![], vec![('桂', 0.9)], vec![]]]);
+        let read = vec![line_at(48.6, 50.5, 31.4, "桂", 0.4), line_at(47.5, 53.8, 34.6, "EIGUI", 0.97), line_at(43.0, 48.0, 40.9, "男/M", 0.9)];
+        assert_eq!(fit_names(&model, read, ("TANG", "FEIGUI"))[0].line.x0, 48.6);
     }
 
     #[test]
