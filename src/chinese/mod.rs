@@ -602,10 +602,14 @@ fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, Strin
     if !named(&keys[2]) && !(named(&keys[0]) && named(&keys[1])) {
         for key in [&keys[0], &keys[1]].into_iter().filter(|k| !k.is_empty() && !named(k)).cloned().collect::<Vec<_>>() {
             let column: Vec<f32> = pinyin_lines.iter().map(|&(i, _)| read[i].line.x0).collect();
-            let part = (0..read.len())
-                .filter(|&i| latin(i) && !continues[i] && !pinyin_lines.iter().any(|&(j, _)| j == i))
-                .filter(|&i| column.iter().any(|&x| (read[i].line.x0 - x).abs() < COLUMN_TOLERANCE_MM))
-                .find(|&i| washed_part(&latin_key(&read[i].reading.text()), &key));
+            // Or its last syllables, right of the column by about the letters washed out
+            // (`DAI` of `LIUDAI`).
+            let part = (0..read.len()).filter(|&i| latin(i) && !continues[i] && !pinyin_lines.iter().any(|&(j, _)| j == i)).find(|&i| {
+                let (l, k) = (read[i].line, latin_key(&read[i].reading.text()));
+                let shift = |lo: f32, hi: f32| column.iter().any(|&x| l.x0 - x > lo && l.x0 - x < hi);
+                (washed_part(&k, &key) && shift(-COLUMN_TOLERANCE_MM, COLUMN_TOLERANCE_MM))
+                    || (washed_end(&k, &key) && shift(0.0, (key.len() - k.len()) as f32 * l.height() + COLUMN_TOLERANCE_MM))
+            });
             if let Some(i) = part {
                 pinyin_lines.push((i, key));
             }
@@ -652,6 +656,12 @@ fn name_key(k: &str, keys: &[String]) -> Option<usize> {
 /// thirds of its letters or more (two at least), in order.
 fn washed_part(k: &str, key: &str) -> bool {
     k.len() >= 2 && k.len() < key.len() && 3 * k.len() >= 2 * key.len() && k.as_bytes()[0] == key.as_bytes()[0] && is_subsequence(k, key)
+}
+
+/// Whether pinyin `k` reads as the end of `key` whose start washed out: its last letters, half
+/// of them or more, three at least, from a syllable's start (a hanzi of `key` spells the rest).
+fn washed_end(k: &str, key: &str) -> bool {
+    k.len() >= 3 && k.len() < key.len() && 2 * k.len() >= key.len() && key.ends_with(k) && pinyin::syllables(&key[..key.len() - k.len()]) && pinyin::syllables(k)
 }
 
 /// Whether the letters of `a` appear in `b` in order.
@@ -1075,6 +1085,34 @@ mod tests {
         let model = Rows::new(vec![vec![vec![], vec![('飞', 0.9)], vec![], vec![('桂', 0.9)], vec![]]]);
         let read = vec![line_at(48.6, 50.5, 31.4, "桂", 0.4), line_at(47.5, 53.8, 34.6, "EIGUI", 0.97), line_at(43.0, 48.0, 40.9, "男/M", 0.9)];
         assert_eq!(fit_names(&model, read, ("TANG", "FEIGUI"))[0].line.x0, 48.6);
+    }
+
+    #[test]
+    fn a_pinyin_line_missing_its_first_syllables_names_its_hanzi_line() {
+        assert!(washed_end("DAI", "LIUDAI") && washed_end("HONG", "HANGHONG"));
+        assert!(!washed_end("UDAI", "LIUDAI") && !washed_end("AI", "LIUDAI") && !washed_end("DAI", "LIUDAIXIN") && !washed_end("LIUDAI", "LIUDAI"));
+        // 贺六黛: `DAI` 4.5 mm right of HE, 黛 read as 贸 over it (六 and LIU in glare): the given
+        // names are read from the column, to spell LIUDAI.
+        let model = Rows::new(vec![vec![vec![], vec![('六', 0.5)], vec![], vec![('贸', 0.6), ('黛', 0.3)], vec![]]]);
+        let read = || {
+            vec![
+                line_at(43.6, 46.0, 22.2, "贺", 0.6),
+                line_at(43.5, 46.9, 25.8, "HE", 0.99),
+                line_at(46.6, 48.6, 31.6, "贸", 0.16),
+                line_at(48.0, 51.9, 35.0, "DAI", 0.98),
+                line_at(43.6, 64.0, 47.0, "121月/JAN1945", 0.9),
+            ]
+        };
+        let out = fit_names(&model, read(), ("HE", "LIUDAI"));
+        assert_eq!(out[2].reading.text(), "六黛");
+        assert_eq!(out[2].line.x0, 43.6);
+        // Further right than the three washed letters could be: not the name's.
+        let keys = ["HE".to_string(), "LIUDAI".to_string(), "HELIUDAI".to_string()];
+        assert!(name_pinyin_lines(&read(), &keys).contains(&(3, "LIUDAI".to_string())));
+        let mut far = read();
+        far[3].line.x0 = 53.0;
+        far[3].line.x1 = 57.0;
+        assert_eq!(name_pinyin_lines(&far, &keys), vec![(1, "HE".to_string())]);
     }
 
     #[test]
