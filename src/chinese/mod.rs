@@ -365,6 +365,52 @@ impl<'a> ChineseReader<'a> {
         Ok(read)
     }
 
+    /// The split layout's two hanzi name lines where their pinyin lines went unread: the upper
+    /// is the surname, the lower the given names (in the name's column, above the sex or the
+    /// topmost date). One that spells neither part as read (果 for 梁 over a lost LIANG) is
+    /// decoded to spell its part, kept if every hanzi is at least [`MISSING_PART_P`] likely
+    /// (as read it is wrong: the MRZ's pinyin rules it out).
+    pub fn fit_unpaired_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
+        use normalize::{is_han, latin_key};
+        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        if sur.is_empty() || given.is_empty() {
+            return Ok(read);
+        }
+        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
+        let kind = |r: &ReadLine| fields::classify(&r.reading.text());
+        let Some(bottom) = read
+            .iter()
+            .filter(|r| r.label.is_none() && matches!(kind(r), fields::ValueKind::Sex | fields::ValueKind::Date))
+            .min_by(|a, b| a.line.y0.total_cmp(&b.line.y0))
+            .map(|r| r.line)
+        else {
+            return Ok(read);
+        };
+        let han = |r: &ReadLine| {
+            let t = r.reading.text();
+            !t.is_empty() && t.chars().all(is_han)
+        };
+        let mut names_han: Vec<usize> = (0..read.len())
+            .filter(|&i| read[i].label.is_none() && han(&read[i]) && kind(&read[i]) == fields::ValueKind::Han && read[i].line.y1 <= bottom.y0 && (read[i].line.x0 - bottom.x0).abs() < COLUMN_TOLERANCE_MM)
+            .collect();
+        if names_han.len() != 2 {
+            return Ok(read);
+        }
+        names_han.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
+        for (i, key) in names_han.into_iter().zip([&keys[0], &keys[1]]) {
+            let t = read[i].reading.text();
+            if keys.iter().any(|k| pinyin::fits(&t, k)) {
+                continue;
+            }
+            let (probs, steps, step_px) = self.line_probs(p, frame, &read[i].line)?;
+            if let Some(f) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, key).filter(|f| f.min_p() >= MISSING_PART_P) {
+                log::debug!("an unpaired name hanzi line read to fit its part");
+                read[i].reading = f;
+            }
+        }
+        Ok(read)
+    }
+
     /// Name lines a glare left too faint to count as value print, read when the lines read do
     /// not name the whole MRZ name (no line reads as the whole pinyin, nor two as its surname
     /// and given names).
@@ -786,6 +832,7 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let read = reader.rescue_name_lines(p, &frame, read, &found, threshold, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.find_missing_name_part(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
+    let read = reader.fit_unpaired_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
     let birth = doc.date_of_birth.iso();
     let expiry = doc.date_of_expiry.iso();
@@ -1113,6 +1160,37 @@ mod tests {
         far[3].line.x0 = 53.0;
         far[3].line.x1 = 57.0;
         assert_eq!(name_pinyin_lines(&far, &keys), vec![(1, "HE".to_string())]);
+    }
+
+    #[test]
+    fn unpaired_name_hanzi_are_read_to_spell_their_part() {
+        // 梁 read as 果, LIANG and LIOU unread: the upper of the two hanzi lines above the sex is
+        // the surname. The title (hanzi too) is no name line.
+        let read = || {
+            vec![
+                line_at(46.2, 76.6, 9.4, "中华人民共和国护照", 0.99),
+                line_at(46.4, 48.2, 28.9, "果", 0.37),
+                line_at(46.1, 50.6, 38.9, "礼欧", 0.99),
+                line_at(46.0, 50.1, 49.0, "女/F", 0.9),
+            ]
+        };
+        let unpaired = |model: &Rows, read: Vec<ReadLine>| {
+            let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+            let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+            ChineseReader::new(model).fit_unpaired_name_hanzi(&prepared, &frame, read, ("LIANG", "LIOU")).unwrap()
+        };
+        let model = Rows::new(vec![vec![vec![], vec![('果', 0.4), ('梁', 0.25)], vec![]]]);
+        let out = unpaired(&model, read());
+        assert_eq!(out[1].reading.text(), "梁");
+        assert_eq!(out[2].reading.text(), "礼欧");
+        // Nothing likely spelling LIANG there: left as read.
+        let model = Rows::new(vec![vec![vec![], vec![('果', 0.9), ('梁', 0.05)], vec![]]]);
+        assert_eq!(unpaired(&model, read())[1].reading.text(), "果");
+        // Three hanzi lines: which is which is not known, nothing is read.
+        let model = Rows::new(vec![vec![vec![], vec![('果', 0.4), ('梁', 0.25)], vec![]]]);
+        let mut three = read();
+        three.push(line_at(46.0, 48.0, 33.0, "东", 0.9));
+        assert_eq!(unpaired(&model, three)[1].reading.text(), "果");
     }
 
     #[test]
