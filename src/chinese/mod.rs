@@ -173,46 +173,23 @@ impl<'a> ChineseReader<'a> {
     /// The pinyin name lines are the lines reading as the MRZ's surname, given names or both
     /// (one letter in four may be misread). The line right above each holds the hanzi; where
     /// it does not read as hanzi spelling that pinyin, it is decoded again along the best path
-    /// that does (or, when no hanzi spell it, restricted to hanzi). Where no line was found
+    /// that does (or, when no hanzi spell it, restricted to hanzi), from the name's column (the
+    /// sex's) where it starts right of it, its first glyph washed out. Where no line was found
     /// above (faint print broken into pieces), the hanzi line is looked for where the layout
     /// puts it, and kept only if every hanzi read there is likely enough.
     pub fn fit_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
-        use normalize::{edit_distance, han_only, is_han, latin_key};
+        use normalize::{han_only, is_han, latin_key};
         let (sur, given) = (latin_key(names.0), latin_key(names.1));
         let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
         let surnames = normalize::surname_candidates(names.0);
-        // A row's pieces, left to right (`WU,` `LING` of the one-label layout may be found apart).
-        let latin = |i: usize| read[i].label.is_none() && !read[i].reading.text().chars().any(is_han);
-        let next_on_row = |i: usize| -> Option<usize> {
-            let l = read[i].line;
-            (0..read.len())
-                .filter(|&j| latin(j) && (read[j].line.cy() - l.cy()).abs() < 0.5 * l.height())
-                .filter(|&j| read[j].line.x0 >= l.x1 - 0.5 && read[j].line.x0 - l.x1 < 3.0 * l.height())
-                .min_by(|&a, &b| read[a].line.x0.total_cmp(&read[b].line.x0))
-        };
-        let continues: Vec<bool> = (0..read.len()).map(|j| (0..read.len()).any(|i| i != j && latin(i) && next_on_row(i) == Some(j))).collect();
-        let pinyin_lines: Vec<(usize, String)> = (0..read.len())
-            .filter(|&i| latin(i) && !continues[i])
-            .filter_map(|i| {
-                let mut text = read[i].reading.text();
-                let (mut at, mut hops) = (i, 0);
-                while let Some(j) = next_on_row(at).filter(|_| hops < 3) {
-                    text.push_str(&read[j].reading.text());
-                    (at, hops) = (j, hops + 1);
-                }
-                let k = latin_key(&text);
-                let (d, key) = keys.iter().filter(|x| !x.is_empty()).map(|x| (edit_distance(&k, x), x)).min()?;
-                // Or half of the whole name's letters or more, in order, from its first (a row
-                // partly washed out: `ZHAN` `IN` of `ZHANG, ZHENMIN`).
-                let whole = &keys[2];
-                let washed = whole.len() >= 6 && k.len() >= 4.max(whole.len() / 2) && k.as_bytes()[0] == whole.as_bytes()[0] && is_subsequence(&k, whole);
-                if d == 0 || (key.len() >= 5 && d <= key.len() / 4) {
-                    Some((i, key.clone()))
-                } else {
-                    washed.then(|| (i, whole.clone()))
-                }
-            })
-            .collect();
+        let pinyin_lines = name_pinyin_lines(&read, &keys);
+        // The name's column: the left edge of the sex or, without it, the topmost date (the
+        // nearest to the names of a page turned a little).
+        let column = read
+            .iter()
+            .filter(|r| r.label.is_none() && matches!(fields::classify(&r.reading.text()), fields::ValueKind::Sex | fields::ValueKind::Date))
+            .min_by(|a, b| a.line.y0.total_cmp(&b.line.y0))
+            .map(|r| r.line.x0);
         // Where the hanzi line sits over its pinyin (in pinyin heights), from the pairs found.
         let pairs: Vec<(f32, f32)> = pinyin_lines
             .iter()
@@ -240,7 +217,8 @@ impl<'a> ChineseReader<'a> {
             match line_above(&read, i).filter(|&j| read[j].label.is_none()) {
                 Some(j) => {
                     let text = read[j].reading.text();
-                    let fits = !text.is_empty() && text.chars().all(is_han) && pinyin::fits(&text, &key);
+                    // (Or the whole name, over a pinyin line partly washed out: `YAN,` of `YAN, YING`.)
+                    let fits = !text.is_empty() && text.chars().all(is_han) && (pinyin::fits(&text, &key) || pinyin::fits(&text, &keys[2]));
                     // A line starting with the surname: a doubtful surname hanzi that is no
                     // listed surname of its pinyin (阁 for 葛 in 诸葛) is read among those.
                     let surname_first = surname_line == Some(i) && !surnames.is_empty();
@@ -251,7 +229,13 @@ impl<'a> ChineseReader<'a> {
                     if fits && (!surname_first || listed(&read[j].reading)) {
                         continue;
                     }
-                    let (probs, steps, step_px) = self.line_probs(p, frame, &read[j].line)?;
+                    // Starting right of the name's column (its first glyph washed out): read
+                    // from the column.
+                    let mut line = read[j].line;
+                    if let Some(x) = column.filter(|&x| line.x0 - x > COLUMN_TOLERANCE_MM && line.x0 - x < SHIFTED_COLUMN_MM) {
+                        line.x0 = x;
+                    }
+                    let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
                     let mut fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
                     if surname_first && fit.as_ref().is_some_and(|f| !listed(f)) {
                         let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
@@ -262,6 +246,7 @@ impl<'a> ChineseReader<'a> {
                     if let Some(fit) = fit {
                         log::debug!("name hanzi read to fit the pinyin");
                         read[j].reading = fit;
+                        read[j].line = line;
                     } else if !text.chars().all(is_han) || han_only(&text).is_empty() {
                         // No hanzi spell the pinyin: at least read hanzi (丁 reads as J).
                         let again = text::decode_restricted(&probs, steps, self.model.charset(), step_px, &is_han);
@@ -288,6 +273,256 @@ impl<'a> ChineseReader<'a> {
                 }
             }
         }
+        Ok(read)
+    }
+
+    /// The hanzi of a name part of the split layout whose lines were not found at all (a glare
+    /// over the surname's or the given names' pair), looked for where the layout puts it.
+    ///
+    /// One part's pinyin line is found with its hanzi above, spelling it; the other part has no
+    /// pinyin line. The name rows are evenly spaced: surname hanzi, given names' hanzi, sex,
+    /// one name pitch apart (the sex line's distance tells it; without a sex line, the dates'
+    /// pitch times [`NAME_PITCH_PER_DATE_PITCH`]). Around that row the missing part is decoded
+    /// to spell its pinyin ([`pinyin::decode_fitting`]); the likeliest reading is kept only if
+    /// every hanzi of it is at least [`MISSING_PART_P`] likely (kept doubtful: without it the
+    /// name is incomplete, so wrong).
+    pub fn find_missing_name_part(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
+        use normalize::{is_han, latin_key};
+        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        if sur.is_empty() || given.is_empty() {
+            return Ok(read);
+        }
+        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
+        let pinyin_lines = name_pinyin_lines(&read, &keys);
+        let named = |k: &String| pinyin_lines.iter().any(|(_, x)| x == k);
+        if named(&keys[2]) || named(&keys[0]) == named(&keys[1]) {
+            return Ok(read);
+        }
+        let known_sur = named(&keys[0]);
+        let missing = if known_sur { &keys[1] } else { &keys[0] };
+        // The known pair's hanzi line, spelling its pinyin.
+        // (Either may start a little right of the other, its first glyph washed out.)
+        let Some(han) = pinyin_lines.iter().find_map(|(i, k)| {
+            let py = read[*i].line;
+            let above = |a: &TextLine| (a.x0 - py.x0).abs() < SHIFTED_COLUMN_MM && a.y1 <= py.cy() && py.y0 - a.y1 < 1.2 * py.height().max(1.0);
+            let j = (0..read.len()).filter(|&j| read[j].label.is_none() && above(&read[j].line)).max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))?;
+            let t = read[j].reading.text();
+            (!t.is_empty() && t.chars().all(is_han) && pinyin::fits(&t, k)).then_some(read[j].line)
+        }) else {
+            return Ok(read);
+        };
+        // The name's column: the known hanzi's, or the sex's and dates' a little left of it (the
+        // known hanzi's first glyph washed out).
+        let kind = |r: &ReadLine| fields::classify(&r.reading.text());
+        let x0 = read
+            .iter()
+            .filter(|r| r.label.is_none() && r.line.y0 > han.y1 && matches!(kind(r), fields::ValueKind::Sex | fields::ValueKind::Date))
+            .min_by(|a, b| a.line.y0.total_cmp(&b.line.y0))
+            .map(|r| r.line.x0)
+            .filter(|&x| han.x0 - x > COLUMN_TOLERANCE_MM && han.x0 - x < SHIFTED_COLUMN_MM)
+            .unwrap_or(han.x0);
+        let in_column = |r: &ReadLine| r.label.is_none() && ((r.line.x0 - han.x0).abs() < COLUMN_TOLERANCE_MM || (r.line.x0 - x0).abs() < COLUMN_TOLERANCE_MM);
+        let sex = read.iter().filter(|r| in_column(r) && r.line.y0 > han.y1 && kind(r) == fields::ValueKind::Sex).map(|r| r.line.y0).min_by(f32::total_cmp);
+        let mut dates: Vec<f32> = read.iter().filter(|r| in_column(r) && kind(r) == fields::ValueKind::Date).map(|r| r.line.y0).collect();
+        dates.sort_by(f32::total_cmp);
+        let date_pitch = dates.windows(2).map(|w| w[1] - w[0]).filter(|&d| d > 2.0 * han.height()).min_by(f32::total_cmp);
+        let pitch = match (sex, date_pitch) {
+            (Some(s), _) if known_sur => (s - han.y0) / 2.0,
+            (Some(s), _) => s - han.y0,
+            (None, Some(d)) => d * NAME_PITCH_PER_DATE_PITCH,
+            (None, None) => return Ok(read),
+        };
+        let h = han.height();
+        if !(2.5 * h..=5.5 * h).contains(&pitch) {
+            return Ok(read);
+        }
+        let row = if known_sur { han.y0 + pitch } else { han.y0 - pitch };
+        // Something read near that row already: the part is there (its pinyin misread).
+        if read.iter().any(|o| in_column(o) && (o.line.cy() - (row + h / 2.0)).abs() < 0.5 * pitch) {
+            return Ok(read);
+        }
+        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
+        let mut best: Option<(f32, ReadLine)> = None;
+        for k in -2..=2 {
+            let y0 = row + k as f32 * 0.12 * h;
+            let line = TextLine { x0, y0, x1: x0 + MISSING_PART_WIDTH * h, y1: y0 + h, parts: 0, contrast: han.contrast };
+            if read.iter().any(|o| overlaps(&o.line, &line)) {
+                continue;
+            }
+            let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
+            if let Some(fit) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, missing) {
+                let q = fit.min_p();
+                if q >= MISSING_PART_P && best.as_ref().is_none_or(|b| q > b.0) {
+                    best = Some((q, ReadLine { line, reading: fit, label: None }));
+                }
+            }
+        }
+        if let Some((_, r)) = best {
+            log::debug!("a name part found where the layout puts it");
+            read.push(r);
+            read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
+        }
+        Ok(read)
+    }
+
+    /// The split layout's two hanzi name lines where their pinyin lines went unread: the upper
+    /// is the surname, the lower the given names (in the name's column, above the sex or the
+    /// topmost date). One that spells neither part as read (果 for 梁 over a lost LIANG) is
+    /// decoded to spell its part, kept if every hanzi is at least [`MISSING_PART_P`] likely
+    /// (as read it is wrong: the MRZ's pinyin rules it out).
+    pub fn fit_unpaired_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
+        use normalize::{is_han, latin_key};
+        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        if sur.is_empty() || given.is_empty() {
+            return Ok(read);
+        }
+        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
+        let kind = |r: &ReadLine| fields::classify(&r.reading.text());
+        let Some(bottom) = read
+            .iter()
+            .filter(|r| r.label.is_none() && matches!(kind(r), fields::ValueKind::Sex | fields::ValueKind::Date))
+            .min_by(|a, b| a.line.y0.total_cmp(&b.line.y0))
+            .map(|r| r.line)
+        else {
+            return Ok(read);
+        };
+        let han = |r: &ReadLine| {
+            let t = r.reading.text();
+            !t.is_empty() && t.chars().all(is_han)
+        };
+        let mut names_han: Vec<usize> = (0..read.len())
+            .filter(|&i| read[i].label.is_none() && han(&read[i]) && kind(&read[i]) == fields::ValueKind::Han && read[i].line.y1 <= bottom.y0 && (read[i].line.x0 - bottom.x0).abs() < COLUMN_TOLERANCE_MM)
+            .collect();
+        if names_han.len() != 2 {
+            return Ok(read);
+        }
+        names_han.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
+        for (i, key) in names_han.into_iter().zip([&keys[0], &keys[1]]) {
+            let t = read[i].reading.text();
+            if keys.iter().any(|k| pinyin::fits(&t, k)) {
+                continue;
+            }
+            let (probs, steps, step_px) = self.line_probs(p, frame, &read[i].line)?;
+            if let Some(f) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, key).filter(|f| f.min_p() >= MISSING_PART_P) {
+                log::debug!("an unpaired name hanzi line read to fit its part");
+                read[i].reading = f;
+            }
+        }
+        Ok(read)
+    }
+
+    /// Name lines a glare left too faint to count as value print, read when the lines read do
+    /// not name the whole MRZ name (no line reads as the whole pinyin, nor two as its surname
+    /// and given names).
+    ///
+    /// The candidates are the full-size lines found in the dates' column (the name's), above
+    /// the topmost date, fainter than the value threshold but no fainter than
+    /// [`RESCUE_CONTRAST`] of it, and not read yet; a candidate right next to a line read on
+    /// its row (a name line broken where the glare washed out a glyph) is read together with
+    /// it. A candidate is kept only as what the MRZ says the name is: a pinyin line of the
+    /// name, hanzi spelling a part of it, or hanzi right above such a pinyin line (fitted by
+    /// [`Self::fit_name_hanzi`] afterwards). Anything else stays unread, as before.
+    pub fn rescue_name_lines(
+        &self,
+        p: &Prepared,
+        frame: &PageFrame,
+        mut read: Vec<ReadLine>,
+        found: &[TextLine],
+        threshold: f32,
+        names: (&str, &str),
+    ) -> Result<Vec<ReadLine>, Error> {
+        use normalize::{is_han, latin_key};
+        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        if sur.is_empty() {
+            return Ok(read);
+        }
+        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
+        let key_of = |r: &TextReading| -> Option<usize> {
+            let t = r.text();
+            if t.is_empty() || t.chars().any(is_han) {
+                return None;
+            }
+            name_key(&latin_key(&t), &keys)
+        };
+        let named: Vec<usize> = read.iter().filter(|r| r.label.is_none()).filter_map(|r| key_of(&r.reading)).collect();
+        let whole = named.contains(&2) || (named.contains(&0) && (given.is_empty() || named.contains(&1)));
+        if whole {
+            return Ok(read);
+        }
+        // The dates' column and its topmost date.
+        let dates: Vec<&ReadLine> = read.iter().filter(|r| r.label.is_none() && fields::classify(&r.reading.text()) == fields::ValueKind::Date).collect();
+        let Some(top) = dates.iter().map(|r| r.line.y0).min_by(f32::total_cmp) else { return Ok(read) };
+        let Some(column) = dates.iter().map(|r| r.line.x0).min_by(f32::total_cmp) else { return Ok(read) };
+        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
+        let mut candidates: Vec<&TextLine> = found
+            .iter()
+            .filter(|l| l.contrast < threshold && l.contrast >= RESCUE_CONTRAST * threshold && l.height() >= 1.4)
+            .filter(|l| l.y1 > TITLE_BAND_MM && l.y1 < top && l.x0 < column + 3.0 * COLUMN_TOLERANCE_MM && l.x1 > column)
+            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l)))
+            .collect();
+        candidates.sort_by(|a, b| b.contrast.total_cmp(&a.contrast));
+        candidates.truncate(RESCUE_MAX_LINES);
+        let mut added: Vec<(ReadLine, Option<usize>)> = Vec::new();
+        for c in candidates {
+            // A read line on its row, right next to it: read the two as one.
+            let next_to = (0..read.len()).find(|&j| {
+                let o = read[j].line;
+                read[j].label.is_none() && (o.cy() - c.cy()).abs() < 0.5 * o.height() && (o.x0 - c.x1).max(c.x0 - o.x1) < 1.5 * o.height()
+            });
+            let line = match next_to {
+                Some(j) => {
+                    let o = read[j].line;
+                    TextLine { x0: o.x0.min(c.x0), y0: o.y0.min(c.y0), x1: o.x1.max(c.x1), y1: o.y1.max(c.y1), parts: o.parts + c.parts, contrast: o.contrast.min(c.contrast) }
+                }
+                None => *c,
+            };
+            if (line.x0 - column).abs() > 2.0 * COLUMN_TOLERANCE_MM {
+                continue;
+            }
+            let reading = text::read(self.model, &self.crop(p, frame, &line))?;
+            if match_label(&reading.text()).is_some() {
+                continue;
+            }
+            added.push((ReadLine { line, reading, label: None }, next_to));
+        }
+        // Keep what the MRZ's name confirms: its pinyin, hanzi spelling part of it, or hanzi
+        // right above a pinyin line of it.
+        let missing: Vec<&String> = [&keys[0], &keys[1]].into_iter().filter(|k| !k.is_empty() && !named.iter().any(|&i| keys[i] == **k)).collect();
+        let is_name_pinyin = |r: &ReadLine| {
+            key_of(&r.reading).is_some() || {
+                let t = r.reading.text();
+                !t.chars().any(is_han) && missing.iter().any(|k| washed_part(&latin_key(&t), k))
+            }
+        };
+        let spells = |r: &ReadLine| {
+            let t = r.reading.text();
+            !t.is_empty() && t.chars().all(is_han) && keys.iter().any(|k| !k.is_empty() && pinyin::fits(&t, k))
+        };
+        let pinyin_lines: Vec<TextLine> =
+            read.iter().chain(added.iter().map(|a| &a.0)).filter(|r| r.label.is_none() && is_name_pinyin(r)).map(|r| r.line).collect();
+        let over_pinyin = |r: &ReadLine| {
+            let t = r.reading.text();
+            !t.is_empty() && t.chars().all(is_han) && pinyin_lines.iter().any(|l| above_in_column(&r.line, l) && l.y0 - r.line.y1 < 1.2 * l.height().max(1.0))
+        };
+        let mut replaced = Vec::new();
+        for (r, next_to) in added {
+            if is_name_pinyin(&r) || spells(&r) || over_pinyin(&r) {
+                log::debug!("a faint name line read");
+                if let Some(j) = next_to {
+                    replaced.push(j);
+                }
+                read.push(r);
+            }
+        }
+        if !replaced.is_empty() {
+            let mut k = 0;
+            read.retain(|_| {
+                let keep = !replaced.contains(&k);
+                k += 1;
+                keep
+            });
+        }
+        read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
         Ok(read)
     }
 
@@ -367,6 +602,79 @@ impl<'a> ChineseReader<'a> {
     }
 }
 
+/// The pinyin lines of the name (`keys`: surname, given names, both) and which key each reads
+/// as: a line (with the pieces found after it on its row) reading as a key, one letter in four
+/// misread for a long key; a row partly washed out as the whole name; and, for a part no line
+/// reads as, a line in the column of those found reading as part of it (its first letter and
+/// two thirds of its letters in order: `SH` of `SHI` half in glare).
+fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, String)> {
+    use normalize::{edit_distance, is_han, latin_key};
+    // A row's pieces, left to right (`WU,` `LING` of the one-label layout may be found apart).
+    let latin = |i: usize| read[i].label.is_none() && !read[i].reading.text().chars().any(is_han);
+    let next_on_row = |i: usize| -> Option<usize> {
+        let l = read[i].line;
+        (0..read.len())
+            .filter(|&j| latin(j) && (read[j].line.cy() - l.cy()).abs() < 0.5 * l.height())
+            .filter(|&j| read[j].line.x0 >= l.x1 - 0.5 && read[j].line.x0 - l.x1 < 3.0 * l.height())
+            .min_by(|&a, &b| read[a].line.x0.total_cmp(&read[b].line.x0))
+    };
+    let continues: Vec<bool> = (0..read.len()).map(|j| (0..read.len()).any(|i| i != j && latin(i) && next_on_row(i) == Some(j))).collect();
+    let pinyin_lines: Vec<(usize, String)> = (0..read.len())
+        .filter(|&i| latin(i) && !continues[i])
+        .filter_map(|i| {
+            let mut text = read[i].reading.text();
+            let (mut at, mut hops) = (i, 0);
+            while let Some(j) = next_on_row(at).filter(|_| hops < 3) {
+                text.push_str(&read[j].reading.text());
+                (at, hops) = (j, hops + 1);
+            }
+            let k = latin_key(&text);
+            let (d, key) = keys.iter().filter(|x| !x.is_empty()).map(|x| (edit_distance(&k, x), x)).min()?;
+            // Or half of the whole name's letters or more, in order, from its first (a row
+            // partly washed out: `ZHAN` `IN` of `ZHANG, ZHENMIN`).
+            let whole = &keys[2];
+            let washed = whole.len() >= 6 && k.len() >= 4.max(whole.len() / 2) && k.as_bytes()[0] == whole.as_bytes()[0] && is_subsequence(&k, whole);
+            if d == 0 || (key.len() >= 5 && d <= key.len() / 4) {
+                Some((i, key.clone()))
+            } else {
+                washed.then(|| (i, whole.clone()))
+            }
+        })
+        .collect();
+    // A name part no line reads as: a line of the name's column reading as part of it,
+    // its first letter and two thirds of its letters in order (`SH` of `SHI` half in glare).
+    let mut pinyin_lines = pinyin_lines;
+    let named = |k: &String| pinyin_lines.iter().any(|(_, x)| x == k);
+    if !named(&keys[2]) && !(named(&keys[0]) && named(&keys[1])) {
+        for key in [&keys[0], &keys[1]].into_iter().filter(|k| !k.is_empty() && !named(k)).cloned().collect::<Vec<_>>() {
+            let column: Vec<f32> = pinyin_lines.iter().map(|&(i, _)| read[i].line.x0).collect();
+            // Or its last syllables, right of the column by about the letters washed out
+            // (`DAI` of `LIUDAI`).
+            let part = (0..read.len()).filter(|&i| latin(i) && !continues[i] && !pinyin_lines.iter().any(|&(j, _)| j == i)).find(|&i| {
+                let (l, k) = (read[i].line, latin_key(&read[i].reading.text()));
+                let shift = |lo: f32, hi: f32| column.iter().any(|&x| l.x0 - x > lo && l.x0 - x < hi);
+                (washed_part(&k, &key) && shift(-COLUMN_TOLERANCE_MM, COLUMN_TOLERANCE_MM))
+                    || (washed_end(&k, &key) && shift(0.0, (key.len() - k.len()) as f32 * l.height() + COLUMN_TOLERANCE_MM))
+            });
+            if let Some(i) = part {
+                pinyin_lines.push((i, key));
+            }
+        }
+    }
+    pinyin_lines
+}
+
+/// The name rows' pitch over the dates' (measured on the generated pages: 1.47–1.58).
+const NAME_PITCH_PER_DATE_PITCH: f32 = 1.52;
+/// Every hanzi of a name part looked for where the layout puts it must be at least this likely
+/// (blank paper reads below 0.01).
+const MISSING_PART_P: f32 = 0.1;
+/// How far (mm) right of the sex and dates' column a name's hanzi line may start and still be
+/// in it (its first glyph washed out).
+const SHIFTED_COLUMN_MM: f32 = 4.0;
+/// The width of a name part looked for, in hanzi heights (three hanzi and some paper).
+const MISSING_PART_WIDTH: f32 = 3.4;
+
 /// Where a name's hanzi line sits when it was not found: its bottom this many pinyin heights
 /// above the pinyin line, this many pinyin heights tall (measured on the generated pages and the
 /// committed stills; a page's own found pairs take precedence).
@@ -375,6 +683,32 @@ const HANZI_HEIGHT: f32 = 1.15;
 /// Every hanzi of a name line looked for where no line was found must be at least this likely
 /// (else it is paper or stray print, not the name).
 const FOUND_HANZI_P: f32 = 0.3;
+
+/// Found lines at least this share of the value threshold may be read as faint name lines
+/// ([`ChineseReader::rescue_name_lines`]); fainter ones are labels and background.
+const RESCUE_CONTRAST: f32 = 0.6;
+/// At most this many faint lines are read for the name (the likeliest, darkest first).
+const RESCUE_MAX_LINES: usize = 6;
+
+/// Which of `keys` (surname, given names, both; upper-case letters) the pinyin `k` reads as:
+/// exactly, or one letter in four misread for a key of five letters or more.
+fn name_key(k: &str, keys: &[String]) -> Option<usize> {
+    let (d, i) = keys.iter().enumerate().filter(|(_, x)| !x.is_empty()).map(|(i, x)| (normalize::edit_distance(k, x), i)).min()?;
+    let n = keys[i].len();
+    (d == 0 || (n >= 5 && d <= n / 4)).then_some(i)
+}
+
+/// Whether pinyin `k` reads as part of `key` washed out: shorter, its first letter, two
+/// thirds of its letters or more (two at least), in order.
+fn washed_part(k: &str, key: &str) -> bool {
+    k.len() >= 2 && k.len() < key.len() && 3 * k.len() >= 2 * key.len() && k.as_bytes()[0] == key.as_bytes()[0] && is_subsequence(k, key)
+}
+
+/// Whether pinyin `k` reads as the end of `key` whose start washed out: its last letters, half
+/// of them or more, three at least, from a syllable's start (a hanzi of `key` spells the rest).
+fn washed_end(k: &str, key: &str) -> bool {
+    k.len() >= 3 && k.len() < key.len() && 2 * k.len() >= key.len() && key.ends_with(k) && pinyin::syllables(&key[..key.len() - k.len()]) && pinyin::syllables(k)
+}
 
 /// Whether the letters of `a` appear in `b` in order.
 fn is_subsequence(a: &str, b: &str) -> bool {
@@ -495,7 +829,10 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
     let t3 = std::time::Instant::now();
     let doc = &zone.repaired.document;
+    let read = reader.rescue_name_lines(p, &frame, read, &found, threshold, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
+    let read = reader.find_missing_name_part(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
+    let read = reader.fit_unpaired_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
     let birth = doc.date_of_birth.iso();
     let expiry = doc.date_of_expiry.iso();
@@ -684,6 +1021,176 @@ mod tests {
         // Nothing likely there: nothing is added.
         let model = Rows::new(vec![vec![vec![], vec![('郭', 0.1)], vec![]]]);
         assert_eq!(fit_names(&model, read(), ("GUO", "QIUZHOU")).len(), 3);
+    }
+
+    #[test]
+    fn faint_name_lines_are_read_when_the_name_is_incomplete() {
+        // 史/SHI under a glare: the pinyin line found but fainter (0.39) than the value print
+        // (threshold 0.41); 航红/HANGHONG and a date read.
+        let read = || vec![line_at(46.5, 52.0, 35.8, "航红", 0.96), line_at(46.5, 62.0, 39.4, "HANGHONG", 0.98), line_at(46.5, 66.0, 47.1, "011月/OCT1970", 0.9)];
+        let faint = TextLine { x0: 46.6, y0: 28.2, x1: 48.9, y1: 30.2, parts: 2, contrast: 0.39 };
+        let mut found: Vec<TextLine> = read().iter().map(|r| r.line).collect();
+        found.push(faint);
+        found.push(TextLine { x0: 46.6, y0: 32.0, x1: 50.0, y1: 33.0, parts: 2, contrast: 0.39 }); // a label's height
+        found.push(TextLine { x0: 80.0, y0: 28.2, x1: 88.0, y1: 30.2, parts: 4, contrast: 0.39 }); // another column
+        found.push(TextLine { x0: 46.6, y0: 20.0, x1: 48.9, y1: 22.0, parts: 2, contrast: 0.2 }); // background
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let rescue = |model: &Rows, names: (&str, &str)| ChineseReader::new(model).rescue_name_lines(&prepared, &frame, read(), &found, 0.41, names).unwrap();
+        // The faint line reads `SH`: part of the missing SHI, kept (and the only line read).
+        let model = Rows::new(vec![vec![vec![('S', 0.9)], vec![], vec![('H', 0.9)], vec![]], vec![vec![('X', 0.9)]]]);
+        let out = rescue(&model, ("SHI", "HANGHONG"));
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].reading.text(), "SH");
+        assert!((out[0].line.y0 - 28.2).abs() < 1e-6);
+        assert_eq!(model.calls.lock().unwrap()[0][0][0].0, 'X', "one line read");
+        // It reads as nothing of the name: not kept.
+        let model = Rows::new(vec![vec![vec![('女', 0.9)], vec![]]]);
+        assert_eq!(rescue(&model, ("SHI", "HANGHONG")).len(), 3);
+        // The name read whole: nothing is read (this hanzi would spell SHI).
+        let model = Rows::new(vec![vec![vec![('史', 0.9)], vec![]]]);
+        assert_eq!(rescue(&model, ("HANG", "HONG")).len(), 3);
+        assert_eq!(rescue(&model, ("SHI", "HANGHONG")).len(), 4);
+    }
+
+    #[test]
+    fn a_pinyin_part_washed_out_still_names_its_hanzi_line() {
+        assert!(washed_part("SH", "SHI") && washed_part("ZHAN", "ZHANG"));
+        assert!(!washed_part("S", "SHI") && !washed_part("HI", "SHI") && !washed_part("SHI", "SHI") && !washed_part("CHN", "CHENG"));
+        // `SH` for SHI, its 史 not found: looked for over it, as over a whole pinyin line.
+        let model = Rows::new(vec![vec![vec![], vec![('史', 0.6)], vec![]]]);
+        let read = vec![line_at(46.5, 49.0, 28.2, "SH", 0.8), line_at(46.5, 52.0, 35.8, "航红", 0.96), line_at(46.5, 62.0, 39.4, "HANGHONG", 0.98)];
+        let out = fit_names(&model, read.clone(), ("SHI", "HANGHONG"));
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[3].reading.text(), "史");
+        assert!(out[3].line.y1 <= 28.2);
+        // Out of the name's column, it names nothing.
+        let mut away = read;
+        away[0].line.x0 = 60.0;
+        away[0].line.x1 = 63.0;
+        assert_eq!(fit_names(&model, away, ("SHI", "HANGHONG")).len(), 3);
+    }
+
+    #[test]
+    fn hanzi_spelling_the_whole_name_over_a_washed_pinyin_stay() {
+        // `YAN,` of `YAN, YING` (YING in glare): 严英 spells the whole name and is left as read.
+        let model = Rows::new(vec![vec![vec![('严', 0.9)], vec![]]]);
+        let read = vec![line_at(45.0, 50.0, 23.0, "严英", 0.9), line_at(45.0, 49.0, 26.5, "YAN,", 0.9)];
+        assert_eq!(fit_names(&model, read, ("YAN", "YING"))[0].reading.text(), "严英");
+    }
+
+    fn find_part(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        ChineseReader::new(model).find_missing_name_part(&prepared, &frame, read, names).unwrap()
+    }
+
+    #[test]
+    fn a_name_part_lost_to_glare_is_looked_for_where_the_layout_puts_it() {
+        // 黎/LI read, 旭榕/XURONG not found at all; the sex line 女/F two name rows below 黎.
+        let read = || vec![line_at(45.0, 47.5, 23.6, "黎", 0.99), line_at(45.0, 47.0, 26.9, "LI", 0.9), line_at(45.0, 50.0, 45.4, "女/F", 0.9)];
+        let faint = vec![vec![], vec![('旭', 0.4)], vec![], vec![('榕', 0.2), ('容', 0.1)], vec![]];
+        let out = find_part(&Rows::new(vec![faint.clone()]), read(), ("LI", "XURONG"));
+        assert_eq!(out.len(), 4);
+        let found = out.iter().find(|r| r.reading.text() == "旭榕").expect("found");
+        assert!((found.line.y0 - 34.5).abs() < 1.0 && found.line.x0 == 45.0, "{:?}", found.line);
+        // Blank paper there: nothing.
+        let blank = vec![vec![], vec![('旭', 0.05)], vec![], vec![('榕', 0.01)], vec![]];
+        assert_eq!(find_part(&Rows::new(vec![blank]), read(), ("LI", "XURONG")).len(), 3);
+        // The surname lost instead: looked for a name row above the given names.
+        let read2 = vec![line_at(45.0, 50.0, 34.5, "旭榕", 0.99), line_at(45.0, 55.0, 37.8, "XURONG", 0.9), line_at(45.0, 50.0, 45.4, "女/F", 0.9)];
+        let out = find_part(&Rows::new(vec![vec![vec![], vec![('黎', 0.5)], vec![]]]), read2, ("LI", "XURONG"));
+        let found = out.iter().find(|r| r.reading.text() == "黎").expect("found");
+        assert!((found.line.y0 - 23.6).abs() < 1.0, "{:?}", found.line);
+        // A line read near that row already (its pinyin misread): nothing is added.
+        let mut near = read();
+        near.push(line_at(45.0, 50.0, 34.0, "旭", 0.5));
+        assert_eq!(find_part(&Rows::new(vec![faint.clone()]), near, ("LI", "XURONG")).len(), 4);
+        // Both parts named, or one-part names: nothing is looked for.
+        let mut both = read();
+        both.push(line_at(45.0, 55.0, 37.8, "XURONG", 0.9));
+        assert_eq!(find_part(&Rows::new(vec![faint.clone()]), both, ("LI", "XURONG")).len(), 4);
+        assert_eq!(find_part(&Rows::new(vec![faint]), read(), ("LI", "")).len(), 3);
+    }
+
+    #[test]
+    fn a_name_line_missing_its_first_glyph_is_read_from_the_column() {
+        // 飞桂 over FEIGUI, 飞 and F washed out: the lines start 2.7 and 1.6 mm right of the
+        // sex's column. The given names are read from the column; the surname 汤, not found at
+        // all, is looked for a name row higher in that column.
+        let given = vec![vec![], vec![('飞', 0.9)], vec![], vec![('桂', 0.9)], vec![]];
+        let surname = vec![vec![], vec![('汤', 0.9)], vec![]];
+        let model = Rows::new(vec![given, surname]);
+        let read = vec![line_at(48.6, 50.5, 31.4, "桂", 0.4), line_at(47.5, 53.8, 34.6, "EIGUI", 0.97), line_at(45.9, 51.2, 40.9, "男/M", 0.9)];
+        let read = fit_names(&model, read, ("TANG", "FEIGUI"));
+        assert_eq!(read[0].reading.text(), "飞桂");
+        assert_eq!(read[0].line.x0, 45.9);
+        let read = find_part(&model, read, ("TANG", "FEIGUI"));
+        let found = read.iter().find(|r| r.reading.text() == "汤").expect("found");
+        assert!(found.line.x0 == 45.9 && (found.line.y0 - 21.9).abs() < 1.0, "{:?}", found.line);
+        // A column further left is another column: the line is read where it is.
+        let model = Rows::new(vec![vec![vec![], vec![('飞', 0.9)], vec![], vec![('桂', 0.9)], vec![]]]);
+        let read = vec![line_at(48.6, 50.5, 31.4, "桂", 0.4), line_at(47.5, 53.8, 34.6, "EIGUI", 0.97), line_at(43.0, 48.0, 40.9, "男/M", 0.9)];
+        assert_eq!(fit_names(&model, read, ("TANG", "FEIGUI"))[0].line.x0, 48.6);
+    }
+
+    #[test]
+    fn a_pinyin_line_missing_its_first_syllables_names_its_hanzi_line() {
+        assert!(washed_end("DAI", "LIUDAI") && washed_end("HONG", "HANGHONG"));
+        assert!(!washed_end("UDAI", "LIUDAI") && !washed_end("AI", "LIUDAI") && !washed_end("DAI", "LIUDAIXIN") && !washed_end("LIUDAI", "LIUDAI"));
+        // 贺六黛: `DAI` 4.5 mm right of HE, 黛 read as 贸 over it (六 and LIU in glare): the given
+        // names are read from the column, to spell LIUDAI.
+        let model = Rows::new(vec![vec![vec![], vec![('六', 0.5)], vec![], vec![('贸', 0.6), ('黛', 0.3)], vec![]]]);
+        let read = || {
+            vec![
+                line_at(43.6, 46.0, 22.2, "贺", 0.6),
+                line_at(43.5, 46.9, 25.8, "HE", 0.99),
+                line_at(46.6, 48.6, 31.6, "贸", 0.16),
+                line_at(48.0, 51.9, 35.0, "DAI", 0.98),
+                line_at(43.6, 64.0, 47.0, "121月/JAN1945", 0.9),
+            ]
+        };
+        let out = fit_names(&model, read(), ("HE", "LIUDAI"));
+        assert_eq!(out[2].reading.text(), "六黛");
+        assert_eq!(out[2].line.x0, 43.6);
+        // Further right than the three washed letters could be: not the name's.
+        let keys = ["HE".to_string(), "LIUDAI".to_string(), "HELIUDAI".to_string()];
+        assert!(name_pinyin_lines(&read(), &keys).contains(&(3, "LIUDAI".to_string())));
+        let mut far = read();
+        far[3].line.x0 = 53.0;
+        far[3].line.x1 = 57.0;
+        assert_eq!(name_pinyin_lines(&far, &keys), vec![(1, "HE".to_string())]);
+    }
+
+    #[test]
+    fn unpaired_name_hanzi_are_read_to_spell_their_part() {
+        // 梁 read as 果, LIANG and LIOU unread: the upper of the two hanzi lines above the sex is
+        // the surname. The title (hanzi too) is no name line.
+        let read = || {
+            vec![
+                line_at(46.2, 76.6, 9.4, "中华人民共和国护照", 0.99),
+                line_at(46.4, 48.2, 28.9, "果", 0.37),
+                line_at(46.1, 50.6, 38.9, "礼欧", 0.99),
+                line_at(46.0, 50.1, 49.0, "女/F", 0.9),
+            ]
+        };
+        let unpaired = |model: &Rows, read: Vec<ReadLine>| {
+            let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+            let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+            ChineseReader::new(model).fit_unpaired_name_hanzi(&prepared, &frame, read, ("LIANG", "LIOU")).unwrap()
+        };
+        let model = Rows::new(vec![vec![vec![], vec![('果', 0.4), ('梁', 0.25)], vec![]]]);
+        let out = unpaired(&model, read());
+        assert_eq!(out[1].reading.text(), "梁");
+        assert_eq!(out[2].reading.text(), "礼欧");
+        // Nothing likely spelling LIANG there: left as read.
+        let model = Rows::new(vec![vec![vec![], vec![('果', 0.9), ('梁', 0.05)], vec![]]]);
+        assert_eq!(unpaired(&model, read())[1].reading.text(), "果");
+        // Three hanzi lines: which is which is not known, nothing is read.
+        let model = Rows::new(vec![vec![vec![], vec![('果', 0.4), ('梁', 0.25)], vec![]]]);
+        let mut three = read();
+        three.push(line_at(46.0, 48.0, 33.0, "东", 0.9));
+        assert_eq!(unpaired(&model, three)[1].reading.text(), "果");
     }
 
     #[test]

@@ -81,6 +81,27 @@ pub fn readings(c: char) -> &'static [&'static str] {
     table().by_char.get(&c).map_or(&[], Vec::as_slice)
 }
 
+/// Whether `key` (upper-case letters) is a run of whole pinyin syllables (`LIU` + `DAI`; not `IUDAI`).
+pub fn syllables(key: &str) -> bool {
+    let n = key.len();
+    if n == 0 || !key.is_ascii() {
+        return false;
+    }
+    let t = table();
+    let mut at = vec![false; n + 1];
+    at[0] = true;
+    for i in 0..n {
+        if at[i] {
+            for len in 1..=MAX_SYLLABLE.min(n - i) {
+                if t.by_reading.contains_key(&key[i..i + len]) {
+                    at[i + len] = true;
+                }
+            }
+        }
+    }
+    at[n]
+}
+
 /// Whether `han` spells `key` (upper-case letters, e.g. `ZHUJINYU` for 朱锦渝) with one of its
 /// readings per character.
 pub fn fits(han: &str, key: &str) -> bool {
@@ -306,6 +327,12 @@ mod tests {
         assert!(!fits("朱锦", "ZHUJINYU"));
         assert!(!fits("颜", "YING"));
         assert!(!fits("", "LI") && !fits("李", ""));
+    }
+
+    #[test]
+    fn runs_of_syllables() {
+        assert!(syllables("LIU") && syllables("LIUDAI") && syllables("ZHUANG") && syllables("XIAN"));
+        assert!(!syllables("IUDAI") && !syllables("Q") && !syllables("") && !syllables("liu"));
     }
 
     #[test]
