@@ -341,7 +341,7 @@ impl Engine {
         if seen.is_empty() {
             return Err(Error::NotFound("no machine-readable zone found".into()));
         }
-        match best.map(|r| pinyin_names(r, self.today())) {
+        match best.map(|r| plausible_fields(r, self.today())) {
             Some(r) if r.acceptable() => Ok(r),
             // Two failing check digits, or the checks held only by guesswork: an MRZ, badly
             // read. More: not an MRZ at all.
@@ -389,44 +389,62 @@ impl Engine {
 
 }
 
-/// A Chinese mainland passport's names misread out of pinyin (LINGIANG), read again: the one
-/// change among the recognizer's own runner-ups in the name field that makes every name spell
-/// pinyin syllables, the most probable such change. The changed character keeps the
-/// recognizer's probability for it, so the name's confidence stays as low as that (pinyin is a
-/// weaker test than a check digit). Any other reading is returned as it is.
-pub fn pinyin_names(r: ZoneReading, today: Ymd) -> ZoneReading {
+/// Fields without a check digit that a misread makes implausible, read again: a state code
+/// that is not on ICAO's list (XOR for KOR) and a Chinese mainland passport's names that do not
+/// spell pinyin (LINGIANG for LINQIANG). The one change among the recognizer's own runner-ups in
+/// the field that makes it plausible, the most probable such change, is taken; a state code
+/// that the other state code of the zone is, first. The changed character keeps the
+/// recognizer's probability for it, so the field's confidence stays as low as that (a list or
+/// pinyin is a weaker test than a check digit). Any other reading is returned as it is.
+pub fn plausible_fields(mut r: ZoneReading, today: Ymd) -> ZoneReading {
+    use crate::mrz::format::FieldKind;
     let doc = &r.repaired.document;
-    if !doc.is_chinese_mainland_passport() || crate::result::names_in_pinyin(doc) {
-        return r;
+    let (state, nationality) = (doc.issuing_state.clone(), doc.nationality.clone());
+    if !doc.issuing_state_known {
+        r = reread_field(r, FieldKind::IssuingState, today, &|d: &Document| d.issuing_state_known, &|d: &Document| d.issuing_state == nationality);
     }
-    let Some(span) = doc.format.layout().field(crate::mrz::format::FieldKind::Name) else { return r };
+    if !r.repaired.document.nationality_known {
+        r = reread_field(r, FieldKind::Nationality, today, &|d: &Document| d.nationality_known, &|d: &Document| d.nationality == state);
+    }
+    let doc = &r.repaired.document;
+    if doc.is_chinese_mainland_passport() && !crate::result::names_in_pinyin(doc) {
+        r = reread_field(r, FieldKind::Name, today, &|d: &Document| crate::result::names_in_pinyin(d), &|_: &Document| false);
+    }
+    r
+}
+
+/// [`plausible_fields`] for one field: the best single runner-up change in `kind`'s span that
+/// makes `plausible` hold without changing whether the check digits hold; one that is also
+/// `preferred` wins over a more probable one that is not.
+fn reread_field(r: ZoneReading, kind: crate::mrz::format::FieldKind, today: Ymd, plausible: &dyn Fn(&Document) -> bool, preferred: &dyn Fn(&Document) -> bool) -> ZoneReading {
+    let doc = &r.repaired.document;
+    let Some(span) = doc.format.layout().field(kind) else { return r };
     let li = span.line as usize;
     let chosen = doc.lines[li].as_bytes();
-    let mut best: Option<(f32, usize, crate::mrz::Candidate)> = None;
+    let mut best: Option<((bool, f32), ZoneReading)> = None;
     for pos in span.range() {
         let Some(cands) = r.lines.get(li).and_then(|l| l.candidates.get(pos)) else { return r };
         for &alt in cands.iter().filter(|c| c.ch != chosen[pos] && (c.ch.is_ascii_uppercase() || c.ch == b'<')) {
-            if best.is_some_and(|(p, _, _)| p >= alt.p) {
-                continue;
-            }
             let mut lines = r.lines.clone();
             prefer(&mut lines[li], pos, alt);
             let refs: Vec<&[crate::mrz::Candidates]> = lines.iter().map(|l| l.candidates.as_slice()).collect();
-            if crate::mrz::repair(&refs, today).is_ok_and(|t| crate::result::names_in_pinyin(&t.document) && t.document.checks_hold() == doc.checks_hold()) {
-                best = Some((alt.p, pos, alt));
+            let Ok(repaired) = crate::mrz::repair(&refs, today) else { continue };
+            let d = &repaired.document;
+            if !plausible(d) || d.checks_hold() != doc.checks_hold() {
+                continue;
+            }
+            let key = (preferred(d), alt.p);
+            if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                best = Some((key, ZoneReading { zone: r.zone.clone(), lines, repaired }));
             }
         }
     }
-    let Some((_, pos, alt)) = best else { return r };
-    let mut lines = r.lines.clone();
-    prefer(&mut lines[li], pos, alt);
-    let refs: Vec<&[crate::mrz::Candidates]> = lines.iter().map(|l| l.candidates.as_slice()).collect();
-    match crate::mrz::repair(&refs, today) {
-        Ok(repaired) => {
-            log::debug!("name read again to spell pinyin at position {pos}");
-            ZoneReading { zone: r.zone, lines, repaired }
+    match best {
+        Some((_, better)) => {
+            log::debug!("{kind:?} read again to a plausible value");
+            better
         }
-        Err(_) => r,
+        None => r,
     }
 }
 
@@ -547,18 +565,33 @@ mod tests {
         let chn = ["POCHNHE<<LINQIANG<<<<<<<<<<<<<<<<<<<<<<<<<<<", "EH89828884CHN1706240M2308157GZCGAIMSTBPNQL62"];
         let today = Ymd::new(2026, 11, 30);
         // Q (position 12) read as G at 0.8, Q the runner-up: LINQIANG, with Q's 0.2.
-        let r = pinyin_names(reading_of(chn, (0, 12, b'G', 0.8)), today);
+        let r = plausible_fields(reading_of(chn, (0, 12, b'G', 0.8)), today);
         assert_eq!(r.repaired.document.secondary_identifier.as_str(), "LINQIANG");
         let c = crate::result::mrz_confidence(&r.repaired.document, Some(&r.repaired));
         assert!(c.get("given_name").unwrap() <= 0.2 + 1e-6, "{c:?}");
         assert_eq!(r.lines[0].text, chn[0]);
         // A runner-up that spells no pinyin either (K): left as read, its confidence capped.
-        let r = pinyin_names(reading_of(chn, (0, 12, b'G', 0.8)).tap_runner_up(b'K'), today);
+        let r = plausible_fields(reading_of(chn, (0, 12, b'G', 0.8)).tap_runner_up(b'K'), today);
         assert_eq!(r.repaired.document.secondary_identifier.as_str(), "LINGIANG");
         assert!(crate::result::mrz_confidence(&r.repaired.document, Some(&r.repaired)).get("given_name").unwrap() < 0.5);
         // Another state's names are not touched.
-        let r = pinyin_names(reading_of(TD3, (0, 6, b'G', 0.8)), today);
+        let r = plausible_fields(reading_of(TD3, (0, 6, b'G', 0.8)), today);
         assert_eq!(r.repaired.document.primary_identifier.as_str(), "EGIKSSON");
+    }
+
+    #[test]
+    fn unknown_state_codes_read_again_to_a_listed_one() {
+        let today = Ymd::new(2026, 11, 30);
+        // UTO (the specimen state) read as XTO, U the runner-up: back to UTO, at U's 0.2.
+        let r = plausible_fields(reading_of(TD3, (0, 2, b'X', 0.8)), today);
+        assert_eq!(r.repaired.document.issuing_state.as_str(), "UTO");
+        assert!(crate::result::mrz_confidence(&r.repaired.document, Some(&r.repaired)).get("country_code").unwrap() <= 0.2 + 1e-6);
+        // A runner-up that is not a listed code either: left as read (and capped by the result).
+        let r = plausible_fields(reading_of(TD3, (0, 2, b'X', 0.8)).tap_runner_up(b'Q'), today);
+        assert_eq!(r.repaired.document.issuing_state.as_str(), "XTO");
+        // The nationality the same way.
+        let r = plausible_fields(reading_of(TD3, (1, 10, b'X', 0.8)), today);
+        assert_eq!(r.repaired.document.nationality.as_str(), "UTO");
     }
 
     impl ZoneReading {
