@@ -30,9 +30,9 @@ fn stills_read_as_their_truth() {
 }
 
 /// Chinese mainland stills (of 10) read exactly in the full Chinese shape, hanzi included
-/// (7 measured on x86-64, two of margin; the misses are the hanzi name at 5–6 px/mm, with an
-/// issue date on one, and one page whose MRZ is not found).
-const MIN_CHINESE_EXACT: usize = 5;
+/// (8 measured on x86-64, one of margin; the misses are a hanzi name and issue date at
+/// 5–6 px/mm and one page whose MRZ is not found).
+const MIN_CHINESE_EXACT: usize = 7;
 
 #[test]
 fn chinese_stills_read_in_full() {
