@@ -286,30 +286,9 @@ pub const MAX_SKEW: f32 = 0.12;
 /// along a blob whose angle is a few degrees off holds its lines slanted; the row profile then
 /// smears them into one band.
 pub fn skew(img: &GrayImage) -> f32 {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    if w < 8 || h < 8 {
-        return 0.0;
-    }
-    let mask = patch_mask(img);
-    let ink: Vec<(f32, f32)> = (0..h)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .filter(|&(x, y)| mask[y * w + x] != 0)
-        .map(|(x, y)| (x as f32 - w as f32 / 2.0, y as f32))
-        .collect();
-    if ink.is_empty() {
-        return 0.0;
-    }
+    let w = img.width() as usize;
     let margin = (MAX_SKEW * w as f32 / 2.0).ceil() as usize + 1;
-    let mut profile = vec![0u32; h + 2 * margin];
-    let last = profile.len() - 1;
-    let mut score = |t: f32| -> u64 {
-        profile.iter_mut().for_each(|p| *p = 0);
-        for &(x, y) in &ink {
-            let r = (y - x * t + margin as f32) as usize;
-            profile[r.min(last)] += 1;
-        }
-        profile.iter().map(|&c| u64::from(c) * u64::from(c)).sum()
-    };
+    let Some(mut score) = row_sharpness(img, |x| x as f32 - w as f32 / 2.0, margin) else { return 0.0 };
     let step = 1.0 / w as f32;
     let n = (MAX_SKEW / step).ceil() as i32;
     let mut best = (score(0.0), 0.0f32);
@@ -337,33 +316,12 @@ pub fn skew(img: &GrayImage) -> f32 {
 /// bends its lines; bent more than their spacing, their row profiles run into one band.
 pub fn bow(img: &GrayImage) -> f32 {
     let (w, h) = (img.width() as usize, img.height() as usize);
-    if w < 8 || h < 8 {
-        return 0.0;
-    }
-    let mask = patch_mask(img);
-    let ink: Vec<(f32, f32)> = (0..h)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .filter(|&(x, y)| mask[y * w + x] != 0)
-        .map(|(x, y)| {
-            let t = (x as f32 + 0.5) / w as f32;
-            (4.0 * t * (1.0 - t), y as f32)
-        })
-        .collect();
-    if ink.is_empty() {
-        return 0.0;
-    }
     let limit = (h / 4) as i32;
-    let margin = limit as usize + 1;
-    let mut profile = vec![0u32; h + 2 * margin];
-    let last = profile.len() - 1;
-    let mut score = |b: f32| -> u64 {
-        profile.iter_mut().for_each(|p| *p = 0);
-        for &(k, y) in &ink {
-            let r = (y - b * k + margin as f32).max(0.0) as usize;
-            profile[r.min(last)] += 1;
-        }
-        profile.iter().map(|&c| u64::from(c) * u64::from(c)).sum()
+    let along = |x: usize| {
+        let t = (x as f32 + 0.5) / w as f32;
+        4.0 * t * (1.0 - t)
     };
+    let Some(mut score) = row_sharpness(img, along, limit as usize + 1) else { return 0.0 };
     let mut best = (score(0.0), 0.0f32);
     for b in -limit..=limit {
         let s = score(b as f32);
@@ -372,6 +330,35 @@ pub fn bow(img: &GrayImage) -> f32 {
         }
     }
     best.1
+}
+
+/// How sharp the patch's ink row profile is when column x is moved up by `shift * weight(x)`
+/// rows: the sum of squared row counts, as a function of `shift` (moves of up to `margin` rows).
+/// `None` for a patch too small or without ink.
+fn row_sharpness(img: &GrayImage, weight: impl Fn(usize) -> f32, margin: usize) -> Option<impl FnMut(f32) -> u64> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w < 8 || h < 8 {
+        return None;
+    }
+    let mask = patch_mask(img);
+    let ink: Vec<(f32, f32)> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .filter(|&(x, y)| mask[y * w + x] != 0)
+        .map(|(x, y)| (weight(x), y as f32))
+        .collect();
+    if ink.is_empty() {
+        return None;
+    }
+    let mut profile = vec![0u32; h + 2 * margin];
+    let last = profile.len() - 1;
+    Some(move |shift: f32| -> u64 {
+        profile.iter_mut().for_each(|p| *p = 0);
+        for &(k, y) in &ink {
+            let r = (y - k * shift + margin as f32).max(0.0) as usize;
+            profile[r.min(last)] += 1;
+        }
+        profile.iter().map(|&c| u64::from(c) * u64::from(c)).sum()
+    })
 }
 
 /// The lines of a zone all start and end at the same place. Where their ends disagree by more
