@@ -89,6 +89,12 @@ pub fn sample_rect(img: &GrayImage, rect: &OrientedRect, cols: u32, rows: u32) -
     GrayImage::from_raw(cols, rows, out).expect("sizes match")
 }
 
+/// How far a parabola that bows `bow` at the middle of its chord lies off the chord at the
+/// fraction `t` of it (0 and 1 at the ends; beyond them, the parabola continued).
+pub fn bow_offset(bow: f32, t: f32) -> f32 {
+    bow * 4.0 * t * (1.0 - t)
+}
+
 /// Samples `rect` like [`sample_rect`], each column moved across by `bow * 4 t (1 - t)` raster
 /// rows (t: the column's fraction of the length): a band that bows by `bow` rows at its middle
 /// comes out straight.
@@ -98,7 +104,7 @@ pub fn sample_rect_bowed(img: &GrayImage, rect: &OrientedRect, cols: u32, rows: 
     }
     GrayImage::from_fn(cols, rows, |i, j| {
         let a = (i as f32 + 0.5) / cols as f32;
-        let b = (j as f32 + 0.5 + bow * 4.0 * a * (1.0 - a)) / rows as f32;
+        let b = (j as f32 + 0.5 + bow_offset(bow, a)) / rows as f32;
         let (x, y) = rect.point(a, b);
         image::Luma([sample(img, x, y).round().clamp(0.0, 255.0) as u8])
     })
@@ -153,7 +159,7 @@ impl LineGeom {
         let (ux, uy) = ((self.x1 - self.x0) / len, (self.y1 - self.y0) / len);
         let (nx, ny) = (-uy, ux);
         let t = s / len;
-        let off = self.bow * 4.0 * t * (1.0 - t);
+        let off = bow_offset(self.bow, t);
         let slope = self.bow * 4.0 * (1.0 - 2.0 * t) / len;
         let norm = (1.0 + slope * slope).sqrt();
         let point = (self.x0 + s * ux + off * nx, self.y0 + s * uy + off * ny);

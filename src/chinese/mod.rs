@@ -178,9 +178,9 @@ impl<'a> ChineseReader<'a> {
     /// above (faint print broken into pieces), the hanzi line is looked for where the layout
     /// puts it, and kept only if every hanzi read there is likely enough.
     pub fn fit_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
-        use normalize::{han_only, is_han, latin_key};
-        let (sur, given) = (latin_key(names.0), latin_key(names.1));
-        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
+        use normalize::{han_only, is_han};
+        let keys = name_keys(names);
+        let sur = &keys[0];
         let surnames = normalize::surname_candidates(names.0);
         let pinyin_lines = name_pinyin_lines(&read, &keys);
         // The name's column: the left edge of the sex or, without it, the topmost date (the
@@ -287,12 +287,12 @@ impl<'a> ChineseReader<'a> {
     /// every hanzi of it is at least [`MISSING_PART_P`] likely (kept doubtful: without it the
     /// name is incomplete, so wrong).
     pub fn find_missing_name_part(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
-        use normalize::{is_han, latin_key};
-        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        use normalize::is_han;
+        let keys = name_keys(names);
+        let (sur, given) = (&keys[0], &keys[1]);
         if sur.is_empty() || given.is_empty() {
             return Ok(read);
         }
-        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
         let pinyin_lines = name_pinyin_lines(&read, &keys);
         let named = |k: &String| pinyin_lines.iter().any(|(_, x)| x == k);
         if named(&keys[2]) || named(&keys[0]) == named(&keys[1]) {
@@ -371,12 +371,12 @@ impl<'a> ChineseReader<'a> {
     /// decoded to spell its part, kept if every hanzi is at least [`MISSING_PART_P`] likely
     /// (as read it is wrong: the MRZ's pinyin rules it out).
     pub fn fit_unpaired_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
-        use normalize::{is_han, latin_key};
-        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        use normalize::is_han;
+        let keys = name_keys(names);
+        let (sur, given) = (&keys[0], &keys[1]);
         if sur.is_empty() || given.is_empty() {
             return Ok(read);
         }
-        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
         let kind = |r: &ReadLine| fields::classify(&r.reading.text());
         let Some(bottom) = read
             .iter()
@@ -432,11 +432,11 @@ impl<'a> ChineseReader<'a> {
         names: (&str, &str),
     ) -> Result<Vec<ReadLine>, Error> {
         use normalize::{is_han, latin_key};
-        let (sur, given) = (latin_key(names.0), latin_key(names.1));
+        let keys = name_keys(names);
+        let (sur, given) = (&keys[0], &keys[1]);
         if sur.is_empty() {
             return Ok(read);
         }
-        let keys = [sur.clone(), given.clone(), format!("{sur}{given}")];
         let key_of = |r: &TextReading| -> Option<usize> {
             let t = r.text();
             if t.is_empty() || t.chars().any(is_han) {
@@ -601,6 +601,14 @@ impl<'a> ChineseReader<'a> {
         fields
     }
 }
+/// The name's keys as its pinyin lines may read: the surname, the given names, and both run
+/// together (upper-case letters only, [`normalize::latin_key`]).
+fn name_keys(names: (&str, &str)) -> [String; 3] {
+    let (sur, given) = (normalize::latin_key(names.0), normalize::latin_key(names.1));
+    let both = format!("{sur}{given}");
+    [sur, given, both]
+}
+
 
 /// The pinyin lines of the name (`keys`: surname, given names, both) and which key each reads
 /// as: a line (with the pieces found after it on its row) reading as a key, one letter in four

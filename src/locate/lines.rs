@@ -4,6 +4,7 @@
 use image::GrayImage;
 
 use super::morph::{extreme_filter, smoothed_if_noisy, Histogram};
+use crate::rectify::bow_offset;
 
 /// A text line in patch coordinates (continuous; x along, y across).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,6 +25,20 @@ pub struct PatchLine {
 impl PatchLine {
     pub fn length(&self) -> f32 {
         self.x_right - self.x_left
+    }
+
+    /// The centre line's row at column `x`: the chord between the ends plus the bow (beyond
+    /// the ends, the parabola continued).
+    fn y_at(&self, x: f32) -> f32 {
+        let t = (x - self.x_left) / self.length().max(1.0);
+        self.y_left + (self.y_right - self.y_left) * t + bow_offset(self.bow, t)
+    }
+
+    /// The same centre line between `x_left` and `x_right`: a parabola's bow over a part of
+    /// its chord goes with the square of the part.
+    fn between(&self, x_left: f32, x_right: f32) -> PatchLine {
+        let part = (x_right - x_left) / self.length().max(1.0);
+        PatchLine { x_left, x_right, y_left: self.y_at(x_left), y_right: self.y_at(x_right), height: self.height, bow: self.bow * part * part }
     }
     fn y_mid(&self) -> f32 {
         (self.y_left + self.y_right) / 2.0
@@ -204,15 +219,10 @@ pub fn text_lines_with(img: &GrayImage, faint: bool) -> Vec<PatchLine> {
 /// ends were cut. The glyphs in a band of 1.2 heights around the parabola, chained as in
 /// [`text_lines`]; the ends move out only where that chain takes in the line as found.
 fn along_bow(line: &PatchLine, mask: &[u8], w: usize, h: usize) -> PatchLine {
-    let len = (line.x_right - line.x_left).max(1.0);
-    let y_at = |x: f32| {
-        let t = (x - line.x_left) / len;
-        line.y_left + (line.y_right - line.y_left) * t + line.bow * 4.0 * t * (1.0 - t)
-    };
     let half = 0.6 * line.height;
     let col_ink: Vec<usize> = (0..w)
         .map(|x| {
-            let yc = y_at(x as f32 + 0.5);
+            let yc = line.y_at(x as f32 + 0.5);
             let (r0, r1) = ((yc - half).max(0.0) as usize, ((yc + half).ceil().max(0.0) as usize).min(h));
             (r0..r1).filter(|&y| mask[y * w + x] != 0).count()
         })
@@ -223,9 +233,7 @@ fn along_bow(line: &PatchLine, mask: &[u8], w: usize, h: usize) -> PatchLine {
     if xr <= xl || xl > line.x_left + line.height || xr < line.x_right - line.height {
         return *line;
     }
-    let (xl, xr) = (xl.min(line.x_left), xr.max(line.x_right));
-    let part = (xr - xl) / len;
-    PatchLine { x_left: xl, x_right: xr, y_left: y_at(xl), y_right: y_at(xr), height: line.height, bow: line.bow * part * part }
+    line.between(xl.min(line.x_left), xr.max(line.x_right))
 }
 
 /// Smallest bow, in character heights, taken for a bent line rather than measuring noise.
@@ -317,10 +325,7 @@ pub fn skew(img: &GrayImage) -> f32 {
 pub fn bow(img: &GrayImage) -> f32 {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let limit = (h / 4) as i32;
-    let along = |x: usize| {
-        let t = (x as f32 + 0.5) / w as f32;
-        4.0 * t * (1.0 - t)
-    };
+    let along = |x: usize| bow_offset(1.0, (x as f32 + 0.5) / w as f32);
     let Some(mut score) = row_sharpness(img, along, limit as usize + 1) else { return 0.0 };
     let mut best = (score(0.0), 0.0f32);
     for b in -limit..=limit {
@@ -373,18 +378,9 @@ fn align_ends(group: &[PatchLine]) -> Vec<PatchLine> {
     group
         .iter()
         .map(|l| {
-            let slope = (l.y_right - l.y_left) / (l.x_right - l.x_left).max(1.0);
-            let y_at = |x: f32| l.y_left + (x - l.x_left) * slope;
             let xl = if l_max - l_min > 1.5 * h { l_max } else { l.x_left };
             let xr = if r_max - r_min > 1.5 * h { r_min } else { l.x_right };
-            // A parabola's bow over part of its chord: the square of the part.
-            let part = (xr - xl) / (l.x_right - l.x_left).max(1.0);
-            let bow = l.bow * part * part;
-            let bowed = |x: f32| {
-                let t = (x - l.x_left) / (l.x_right - l.x_left).max(1.0);
-                y_at(x) + l.bow * 4.0 * t * (1.0 - t)
-            };
-            PatchLine { x_left: xl, x_right: xr, y_left: bowed(xl), y_right: bowed(xr), height: l.height, bow }
+            l.between(xl, xr)
         })
         .collect()
 }

@@ -23,7 +23,7 @@ pub mod morph;
 pub mod oriented;
 
 use crate::prepare::Prepared;
-use crate::rectify::{sample_rect, sample_rect_bowed, LineGeom, OrientedRect};
+use crate::rectify::{bow_offset, sample_rect, sample_rect_bowed, LineGeom, OrientedRect};
 
 /// Black top-hat radius on the small copy (dark detail up to ~17 px wide).
 const TOPHAT_RADIUS: u32 = 8;
@@ -217,11 +217,7 @@ fn zone_in(patch: &image::GrayImage, rect: &OrientedRect, bow: f32, faint: bool)
     let (top, bottom) = (group[0].y_left.min(group[0].y_right), group[group.len() - 1].y_left.max(group[group.len() - 1].y_right));
     let rows_cut = group.len() == 2 && (top < 2.5 * h || bottom > rows as f32 - 2.5 * h);
     let cut = ends_cut || rows_cut;
-    let bow_at = |x: f32| {
-        let t = x / cols as f32;
-        bow * 4.0 * t * (1.0 - t)
-    };
-    let to_image = |x: f32, y: f32| rect.point(x / cols as f32, (y + bow_at(x)) / rows as f32);
+    let to_image = |x: f32, y: f32| rect.point(x / cols as f32, (y + bow_offset(bow, x / cols as f32)) / rows as f32);
     let zone = Zone {
         lines: group
             .iter()
