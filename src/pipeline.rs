@@ -33,6 +33,15 @@ pub const MIN_CHECKED_FIELD_CONFIDENCE: f64 = 0.15;
 const UNSURE: f32 = 0.6;
 /// Zones tried per image and candidate pass.
 const MAX_ZONES: usize = 3;
+/// Fewest glyphs a short zone's longest line must read before it is continued
+/// ([`Engine::read_zone_extended`]).
+pub const MIN_SEEN_GLYPHS: usize = 12;
+/// Fewest pitches a short zone's lines are continued by ([`Engine::read_zone_extended`]).
+const MIN_CONTINUED: usize = 3;
+/// Lowest mean character probability of a continued zone's reading: continued into the page's
+/// other print or the background, blurred glyphs read at a few tenths each can be repaired
+/// into check digits that hold.
+const MIN_CONTINUED_MEAN: f32 = 0.8;
 
 /// What the engine read from one located zone in one direction.
 #[derive(Clone, Debug)]
@@ -51,6 +60,17 @@ impl ZoneReading {
     /// Lowest character probability over the zone.
     pub fn min_confidence(&self) -> f32 {
         self.lines.iter().map(LineReading::min_confidence).fold(1.0, f32::min)
+    }
+
+    /// Mean character probability over the zone.
+    pub fn mean_confidence(&self) -> f32 {
+        let n = self.lines.iter().map(|l| l.candidates.len()).sum::<usize>().max(1) as f32;
+        self.lines.iter().map(|l| l.mean_confidence() * l.candidates.len() as f32).sum::<f32>() / n
+    }
+
+    /// A clean reading: every check digit holds and no character is against the grammar.
+    fn clean(&self) -> bool {
+        self.failed_checks() == 0 && self.repaired.document.grammar_errors == 0
     }
 
     /// Ordering key: fewer failing checks, then fewer grammar errors, then confidence.
@@ -95,6 +115,16 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine").field("today", &self.today).finish_non_exhaustive()
     }
+}
+
+/// Keeps `r` in `best` when it ranks better ([`ZoneReading::rank`]); whether `r` is clean, so
+/// that the search can stop.
+fn keep_better(best: &mut Option<ZoneReading>, r: ZoneReading) -> bool {
+    let clean = r.clean();
+    if best.as_ref().is_none_or(|b| r.rank() < b.rank()) {
+        *best = Some(r);
+    }
+    clean
 }
 
 /// Characters per line of a zone with `lines` lines whose longest line is `ratio` character
@@ -274,6 +304,58 @@ impl Engine {
         Ok(crate::mrz::repair(&refs, self.today()).ok().map(|repaired| ZoneReading { zone: zone.clone(), lines, repaired }))
     }
 
+    /// A zone whose lines hold fewer glyphs than its format: glare across the zone or a faint,
+    /// dim end took some of its print out of the ink mask, and the lines were found short. The
+    /// lines are read once as found to count their glyphs (`seen`, the longest line) and the
+    /// pitch (their length over the glyphs), then continued by the missing glyphs plus one pitch
+    /// of margin (at least [`MIN_CONTINUED`] pitches), at their start, at their end or half at
+    /// each, and read in both directions at each format length the shape allows, longest first.
+    /// The best reading by [`ZoneReading::rank`] whose characters average at least
+    /// [`MIN_CONTINUED_MEAN`]; the check digits decide whether it is right. `None` when the lines
+    /// read no MRZ filler (`<<`) in either direction or fewer than [`MIN_SEEN_GLYPHS`] glyphs: not
+    /// an MRZ, or nothing to measure the pitch by.
+    pub fn read_zone_extended(&self, p: &Prepared, zone: &Zone) -> Result<Option<ZoneReading>, Error> {
+        let h = zone.char_height().max(1.0);
+        let guess = chars_per_line(zone.lines.len(), zone.length() / h);
+        // Glyphs seen in the direction whose reading has filler (upside down, `<` reads as junk).
+        let mut seen = None;
+        for direction in [zone.clone(), zone.reversed()] {
+            let mut glyphs = 0;
+            let mut filler = false;
+            for line in &direction.lines {
+                let r = recognize::read_line(self.model.as_ref(), &crate::rectify::strip(&p.luma, line, guess))?;
+                glyphs = glyphs.max(r.text.len());
+                filler |= r.text.contains("<<");
+            }
+            if filler {
+                seen = Some(glyphs);
+                break;
+            }
+        }
+        log::debug!("zone continued? glyphs seen: {seen:?}");
+        let Some(seen) = seen.filter(|&g| g >= MIN_SEEN_GLYPHS) else { return Ok(None) };
+        // The longest format first: a cut MRV-A or TD3 read at 36 characters can hold its check
+        // digits (line 2 of a visa is the same up to the optional data) with its names cut short.
+        let formats: &[usize] = if zone.lines.len() == 3 { &[30] } else { &[44, 36] };
+        let mut best: Option<ZoneReading> = None;
+        for &n in formats.iter().filter(|&&n| n + MIN_CONTINUED >= seen) {
+            // A line's ink is (glyphs - 1) pitches plus one glyph (about 0.75 pitch). A run of
+            // filler may read a glyph more or less, hence the least continuation.
+            let pitch = zone.length() / (seen.min(n) as f32 - 0.25);
+            let missing = (n + 1).saturating_sub(seen).max(MIN_CONTINUED) as f32 * pitch;
+            for (before, after) in [(missing, 0.0), (0.0, missing), (missing / 2.0, missing / 2.0)] {
+                let longer = Zone { lines: zone.lines.iter().map(|l| l.extended(before, after)).collect() };
+                for candidate in [longer.reversed(), longer] {
+                    let read = self.read_zone(p, &candidate)?.filter(|r| r.mean_confidence() >= MIN_CONTINUED_MEAN);
+                    if read.is_some_and(|r| keep_better(&mut best, r)) {
+                        return Ok(best);
+                    }
+                }
+            }
+        }
+        Ok(best)
+    }
+
     /// The fraction of the image the document page covers, estimated from the zone: the zone's
     /// lines span a known share of the page's width for each format.
     pub fn page_coverage(&self, p: &Prepared, reading: &ZoneReading) -> f32 {
@@ -316,6 +398,7 @@ impl Engine {
             if zone.char_height() < MIN_CHAR_HEIGHT {
                 continue;
             }
+            let mut zone_clean = false;
             for candidate in [zone.clone(), zone.reversed()] {
                 if let Some(mut r) = self.read_zone(p, &candidate)? {
                     // A reading that is an MRZ but unsure of a character: once more from varied strips.
@@ -328,11 +411,17 @@ impl Engine {
                             }
                         }
                     }
-                    let done = r.failed_checks() == 0 && r.repaired.document.grammar_errors == 0;
-                    if best.as_ref().is_none_or(|b| r.rank() < b.rank()) {
-                        best = Some(r);
+                    zone_clean |= r.failed_checks() == 0;
+                    if keep_better(&mut best, r) {
+                        break 'zones;
                     }
-                    if done {
+                }
+            }
+            // Neither direction read cleanly: the lines may have been found short.
+            if !zone_clean {
+                if let Some(r) = self.read_zone_extended(p, &zone)? {
+                    log::debug!("zone read continued: {} failing checks", r.failed_checks());
+                    if keep_better(&mut best, r) {
                         break 'zones;
                     }
                 }
@@ -643,6 +732,49 @@ mod tests {
             assert_eq!(r.failed_checks(), 0, "the check digits hold at p {prob}");
             assert_eq!(r.acceptable(), accepted, "p {prob}: checked fields at {}", r.checked_field_confidence());
         }
+    }
+
+    /// A fake model that reads what its strip shows: the number of glyphs (dark runs along the
+    /// strip's middle row), as the last that many characters of its line (the lines in turn,
+    /// every character at `p`).
+    struct Counts(&'static [&'static str; 2], f32, std::sync::atomic::AtomicUsize);
+
+    impl LineModel for Counts {
+        fn log_probs(&self, strip: &Strip) -> Result<Vec<f32>, Error> {
+            let line = self.0[self.2.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 2];
+            let row = &strip.data[16 * crate::rectify::STRIP_WIDTH..17 * crate::rectify::STRIP_WIDTH];
+            let glyphs = row.windows(2).filter(|w| w[0] >= 0.5 && w[1] < 0.5).count() + usize::from(row[0] < 0.5);
+            Ok(spell(&line[line.len() - glyphs.min(line.len())..], TIME_STEPS, NUM_CLASSES, self.1))
+        }
+    }
+
+    /// Two lines of 44 glyph boxes (6 px wide, pitch 10 px, 10 px high) from x = 30, and the zone
+    /// as found with its first six glyphs lost (from x = 90).
+    fn cut_zone_image() -> (Prepared, Zone) {
+        let img = image::GrayImage::from_fn(500, 300, |x, y| {
+            let glyph = (30..470).contains(&x) && (x - 30) % 10 < 6 && ((95..105).contains(&y) || (112..122).contains(&y));
+            image::Luma([if glyph { 30 } else { 200 }])
+        });
+        let l = |y| crate::rectify::LineGeom { x0: 90.0, y0: y, x1: 466.0, y1: y, height: 10.0, bow: 0.0 };
+        (Prepared::from_luma(img), Zone { lines: vec![l(100.0), l(117.0)] })
+    }
+
+    #[test]
+    fn a_zone_found_short_is_read_continued() {
+        let (p, zone) = cut_zone_image();
+        let e = Engine::with_model(Box::new(Counts(&TD3, 0.97, 0.into()))).with_today(Ymd::new(2026, 11, 30));
+        // As found, the lines read short of any format.
+        assert!(e.read_zone(&p, &zone).unwrap().is_none());
+        let r = e.read_zone_extended(&p, &zone).unwrap().expect("continued, the lines read whole");
+        assert_eq!(r.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), TD3);
+        assert_eq!(r.failed_checks(), 0);
+        // Lines without MRZ filler are not continued (not an MRZ) ...
+        const PLAIN: [&str; 2] = ["ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQR", "0123456789012345678901234567890123456789ABCD"];
+        let e = Engine::with_model(Box::new(Counts(&PLAIN, 0.97, 0.into()))).with_today(Ymd::new(2026, 11, 30));
+        assert!(e.read_zone_extended(&p, &zone).unwrap().is_none());
+        // ... and a continued reading of glyphs read at a few tenths each is not taken.
+        let e = Engine::with_model(Box::new(Counts(&TD3, 0.5, 0.into()))).with_today(Ymd::new(2026, 11, 30));
+        assert!(e.read_zone_extended(&p, &zone).unwrap().is_none());
     }
 
     #[test]

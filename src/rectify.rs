@@ -146,6 +146,21 @@ impl LineGeom {
         }
     }
 
+    /// The line continued along its own centre line by `before` pixels before its first end and
+    /// `after` pixels beyond its last (negative: cut back), measured along the chord. A bent line
+    /// stays on its parabola: the new ends and the new chord's middle are points of it.
+    pub fn extended(&self, before: f32, after: f32) -> LineGeom {
+        let len = self.length().max(1.0);
+        let ((x0, y0), _) = self.at(-before);
+        let ((x1, y1), _) = self.at(len + after);
+        // The new bow: how far the parabola's point half-way along lies off the new chord.
+        let ((mx, my), _) = self.at((len + after - before) / 2.0);
+        let chord = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt().max(1.0);
+        let (nx, ny) = (-(y1 - y0) / chord, (x1 - x0) / chord);
+        let bow = if self.bow == 0.0 { 0.0 } else { (mx - (x0 + x1) / 2.0) * nx + (my - (y0 + y1) / 2.0) * ny };
+        LineGeom { x0, y0, x1, y1, height: self.height, bow }
+    }
+
     /// The same line read the other way round (its underside is now the other side).
     pub fn reversed(&self) -> LineGeom {
         LineGeom { x0: self.x1, y0: self.y1, x1: self.x0, y1: self.y0, height: self.height, bow: -self.bow }
@@ -295,6 +310,28 @@ mod tests {
         // Read the other way round, "down" is the other side.
         let r = l.reversed().varied(2.0, 1.0, 0.0);
         assert_eq!((r.y0, r.y1), (48.0, 48.0));
+    }
+
+    #[test]
+    fn extended_lines_stay_on_their_parabola() {
+        let straight = LineGeom { x0: 10.0, y0: 50.0, x1: 110.0, y1: 50.0, height: 10.0, bow: 0.0 };
+        let e = straight.extended(20.0, -5.0);
+        assert!((e.x0 + 10.0).abs() < 1e-4 && (e.x1 - 105.0).abs() < 1e-4 && e.y0 == 50.0 && e.y1 == 50.0 && e.bow == 0.0);
+        // A bent line continued 50 px before its start: the new chord's middle lies on the old
+        // parabola, and the new ends and the old line's points agree.
+        let bent = LineGeom { bow: 8.0, ..straight };
+        let e = bent.extended(50.0, 0.0);
+        assert!((e.x0 + 40.0).abs() < 1e-3 && (e.x1 - 110.0).abs() < 1e-3 && e.y0 < 40.0 && e.bow > 8.0, "{e:?}");
+        for s in [0.0f32, 25.0, 75.0, 100.0] {
+            let (old, _) = bent.at(s);
+            // The point of the new line nearest to the old one lies within a pixel of it.
+            let near = (0..=1600)
+                .map(|k| e.at(k as f32 / 10.0).0)
+                .map(|(x, y)| ((x - old.0).powi(2) + (y - old.1).powi(2)).sqrt())
+                .fold(f32::MAX, f32::min);
+            assert!(near < 1.0, "at {s}: {old:?} is {near} px off");
+        }
+        assert_eq!(bent.extended(0.0, 0.0), bent);
     }
 
     #[test]
