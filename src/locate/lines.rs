@@ -368,21 +368,25 @@ fn row_sharpness(img: &GrayImage, weight: impl Fn(usize) -> f32, margin: usize) 
 
 /// The lines of a zone all start and end at the same place. Where their ends disagree by more
 /// than 1.5 character heights, something beside one line (a speck, a page edge, security print)
-/// was taken for print: every line gets the innermost end.
+/// was taken for print, or a faint glyph was lost: of three lines every line gets the middle
+/// end (the two that agree), of two the innermost. A line found short is read continued later
+/// (`Engine::read_zone_extended`).
 fn align_ends(group: &[PatchLine]) -> Vec<PatchLine> {
     let h = group.iter().map(|l| l.height).sum::<f32>() / group.len() as f32;
-    let lefts = group.iter().map(|l| l.x_left);
-    let rights = group.iter().map(|l| l.x_right);
-    let (l_min, l_max) = (lefts.clone().fold(f32::MAX, f32::min), lefts.fold(f32::MIN, f32::max));
-    let (r_min, r_max) = (rights.clone().fold(f32::MAX, f32::min), rights.fold(f32::MIN, f32::max));
-    group
-        .iter()
-        .map(|l| {
-            let xl = if l_max - l_min > 1.5 * h { l_max } else { l.x_left };
-            let xr = if r_max - r_min > 1.5 * h { r_min } else { l.x_right };
-            l.between(xl, xr)
-        })
-        .collect()
+    // Where the ends disagree: the middle one of three (two lines agree, the third took in a
+    // speck or lost a faint glyph), the innermost of two.
+    let agreed = |ends: Vec<f32>, inner: fn(f32, f32) -> f32| -> Option<f32> {
+        let (lo, hi) = ends.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &e| (lo.min(e), hi.max(e)));
+        if hi - lo <= 1.5 * h {
+            return None;
+        }
+        let mut sorted = ends.clone();
+        sorted.sort_by(f32::total_cmp);
+        Some(if sorted.len() == 3 { sorted[1] } else { ends.into_iter().reduce(inner).unwrap_or(lo) })
+    };
+    let left = agreed(group.iter().map(|l| l.x_left).collect(), f32::max);
+    let right = agreed(group.iter().map(|l| l.x_right).collect(), f32::min);
+    group.iter().map(|l| l.between(left.unwrap_or(l.x_left), right.unwrap_or(l.x_right))).collect()
 }
 
 /// The longest chain of glyph-like column runs (at least a speck's ink) with gaps under 2.5
@@ -436,7 +440,10 @@ pub fn zone_groups(lines: &[PatchLine]) -> Vec<Vec<PatchLine>> {
                 let d = p[1].y_mid() - p[0].y_mid();
                 (1.15 * h..=2.6 * h).contains(&d)
             });
-            let overlap = g.iter().all(|l| (l.x_left - g[0].x_left).abs() <= 4.0 * h);
+            // Stacked, not offset: the starts agree, or the ends do (a speck or the background
+            // beside one line's start lengthened it).
+            let overlap = g.iter().all(|l| (l.x_left - g[0].x_left).abs() <= 4.0 * h)
+                || g.iter().all(|l| (l.x_right - g[0].x_right).abs() <= 1.5 * h);
             if similar && spaced && overlap {
                 groups.push((len * k as f32, align_ends(g)));
             }
@@ -610,6 +617,22 @@ mod tests {
         let faint = text_lines_with(&p, true);
         let l = faint.iter().max_by(|a, b| a.length().total_cmp(&b.length())).expect("a line");
         assert!((l.x_left - 160.0).abs() <= 3.0 && (l.x_right - 160.0 - 39.7 * 12.6).abs() <= 4.0, "{l:?}");
+    }
+
+    #[test]
+    fn zone_lines_share_their_ends() {
+        let line = |y: f32, x_left: f32, x_right: f32| PatchLine { x_left, x_right, y_left: y, y_right: y, height: 10.0, bow: 0.0 };
+        // Two lines, one lengthened by the background beside its start (further than 4 heights):
+        // still a zone, as their other ends agree; both start where the shorter does.
+        let g = zone_groups(&[line(100.0, 0.0, 480.0), line(117.0, 60.0, 481.0)]);
+        assert_eq!(g.len(), 1);
+        assert!(g[0].iter().all(|l| l.x_left == 60.0), "{g:?}");
+        // Neither end agreeing: offset lines, not a zone.
+        assert!(zone_groups(&[line(100.0, 0.0, 420.0), line(117.0, 60.0, 481.0)]).is_empty());
+        // Three lines, the middle one short of a faint first glyph: all start where two agree.
+        let g = zone_groups(&[line(100.0, 20.0, 330.0), line(117.0, 45.0, 331.0), line(134.0, 21.0, 330.0)]);
+        assert_eq!(g[0].len(), 3);
+        assert!(g[0].iter().all(|l| l.x_left == 21.0), "{g:?}");
     }
 
     #[test]
