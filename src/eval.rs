@@ -188,9 +188,20 @@ pub fn evaluate(engine: &Engine, dir: &Path, chinese_full: bool, limit: Option<u
         if !exact {
             let why = match &outcome {
                 Err(e) => format!("{} {e}", e.api_code().code()),
-                Ok(_) => {
+                Ok(result) => {
                     let wrong: Vec<&str> = fields.iter().copied().filter(|f| got.get(*f) != expected.get(*f)).collect();
-                    format!("wrong {wrong:?}")
+                    // The wrong fields reported at 0.5 or more: the ones that matter most.
+                    let confident: Vec<&str> = match result {
+                        PassportResult::Mrz(r) => {
+                            wrong.iter().copied().filter(|f| r.confidence.get(f).is_some_and(|c| c >= 0.5)).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    if confident.is_empty() {
+                        format!("wrong {wrong:?}")
+                    } else {
+                        format!("wrong {wrong:?}, confidently {confident:?}")
+                    }
                 }
             };
             report.failures.push(format!("{file} ({kind} {}): {why}", t["difficulty"].as_str().unwrap_or("?")));

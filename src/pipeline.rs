@@ -73,9 +73,10 @@ impl ZoneReading {
         self.failed_checks() == 0 && self.repaired.document.grammar_errors == 0
     }
 
-    /// Ordering key: fewer failing checks, then fewer grammar errors, then confidence.
-    fn rank(&self) -> (usize, u8, f32) {
-        (self.failed_checks(), self.repaired.document.grammar_errors, -self.min_confidence())
+    /// Ordering key: an answerable reading ([`Self::acceptable`]) first, then fewer failing
+    /// checks, then fewer grammar errors, then confidence.
+    fn rank(&self) -> (bool, usize, u8, f32) {
+        (!self.acceptable(), self.failed_checks(), self.repaired.document.grammar_errors, -self.min_confidence())
     }
 
     /// The lowest confidence of the fields that check digits protect (document number, dates
@@ -117,14 +118,15 @@ impl std::fmt::Debug for Engine {
     }
 }
 
-/// Keeps `r` in `best` when it ranks better ([`ZoneReading::rank`]); whether `r` is clean, so
-/// that the search can stop.
+/// Keeps `r` in `best` when it ranks better ([`ZoneReading::rank`]); whether `r` is clean and
+/// answerable, so that the search can stop. A clean reading of guesswork (its checked fields
+/// below [`MIN_CHECKED_FIELD_CONFIDENCE`]) does not stop it: a zone further down may read.
 fn keep_better(best: &mut Option<ZoneReading>, r: ZoneReading) -> bool {
-    let clean = r.clean();
+    let done = r.clean() && r.acceptable();
     if best.as_ref().is_none_or(|b| r.rank() < b.rank()) {
         *best = Some(r);
     }
-    clean
+    done
 }
 
 /// Characters per line of a zone with `lines` lines whose longest line is `ratio` character
@@ -775,6 +777,28 @@ mod tests {
         // ... and a continued reading of glyphs read at a few tenths each is not taken.
         let e = Engine::with_model(Box::new(Counts(&TD3, 0.5, 0.into()))).with_today(Ymd::new(2026, 11, 30));
         assert!(e.read_zone_extended(&p, &zone).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_clean_reading_of_guesswork_does_not_end_the_search() {
+        let p = Prepared::from_luma(image::GrayImage::from_pixel(500, 300, image::Luma([200])));
+        let read = |prob: f32| {
+            let e = Engine::with_model(Box::new(Unsure(&TD3, prob, 0.into(), 1))).with_today(Ymd::new(2026, 11, 30));
+            e.read_zone(&p, &two_line_zone()).unwrap().unwrap()
+        };
+        let (guesswork, sure) = (read(0.1), read(0.9));
+        assert!(guesswork.clean() && !guesswork.acceptable());
+        let mut best = None;
+        assert!(!keep_better(&mut best, guesswork.clone()), "guesswork does not stop the search");
+        // A sure reading with a failing check digit outranks clean guesswork ...
+        let mut one_failing = sure.clone();
+        one_failing.repaired.document.checks[0].valid = false;
+        assert!(one_failing.acceptable() && one_failing.rank() < guesswork.rank());
+        assert!(!keep_better(&mut best, one_failing));
+        assert_eq!(best.as_ref().unwrap().failed_checks(), 1);
+        // ... and a clean, sure one ends it.
+        assert!(keep_better(&mut best, sure));
+        assert_eq!(best.unwrap().failed_checks(), 0);
     }
 
     #[test]
