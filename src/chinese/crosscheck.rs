@@ -51,7 +51,8 @@ fn latin_words(s: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn ymd(d: &PrintedDate) -> Ymd {
+/// A printed date as a calendar date.
+pub fn ymd(d: &PrintedDate) -> Ymd {
     Ymd::new(d.year as u16, d.month as u8, d.day as u8)
 }
 

@@ -526,6 +526,44 @@ impl<'a> ChineseReader<'a> {
         Ok(read)
     }
 
+    /// The issue date's line, where a light gradient or glare left it too faint to count as
+    /// value print and no line read is an issue date that fits the MRZ's expiry date.
+    ///
+    /// The candidates are the full-size lines found in the dates' column below its topmost date,
+    /// fainter than the value threshold but no fainter than [`RESCUE_CONTRAST`] of it, and not
+    /// read yet; nearest the topmost date first, at most [`RESCUE_MAX_LINES`]. A line is kept
+    /// only when it reads as a date ten or five years before the expiry (the day after it, give
+    /// or take [`crosscheck::issue_fits_expiry`]'s days): nothing else printed there can.
+    pub fn rescue_issue_date(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, found: &[TextLine], threshold: f32, expiry: Option<Ymd>) -> Result<Vec<ReadLine>, Error> {
+        let Some(expiry) = expiry else { return Ok(read) };
+        let fits = |r: &TextReading| normalize::parse_date(&r.text()).is_some_and(|d| crosscheck::issue_fits_expiry(crosscheck::ymd(&d), expiry));
+        if read.iter().any(|r| r.label.is_none() && fits(&r.reading)) {
+            return Ok(read);
+        }
+        let dates: Vec<&ReadLine> = read.iter().filter(|r| r.label.is_none() && fields::classify(&r.reading.text()) == fields::ValueKind::Date).collect();
+        let Some(top) = dates.iter().min_by(|a, b| a.line.y0.total_cmp(&b.line.y0)).map(|r| r.line) else { return Ok(read) };
+        let column = dates.iter().map(|r| r.line.x0).fold(f32::MAX, f32::min);
+        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
+        let mut candidates: Vec<&TextLine> = found
+            .iter()
+            .filter(|l| l.contrast < threshold && l.contrast >= RESCUE_CONTRAST * threshold && l.height() >= 1.4)
+            .filter(|l| l.y0 > top.y1 && (l.x0 - column).abs() <= 2.0 * COLUMN_TOLERANCE_MM)
+            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l)))
+            .collect();
+        candidates.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+        candidates.truncate(RESCUE_MAX_LINES);
+        for c in candidates {
+            let reading = text::read(self.model, &self.crop(p, frame, c))?;
+            if fits(&reading) {
+                log::debug!("a faint issue date line read");
+                read.push(ReadLine { line: *c, reading, label: None });
+                read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
+                break;
+            }
+        }
+        Ok(read)
+    }
+
     /// The hanzi surname of the split layout (the line above the pinyin surname), where it
     /// read doubtfully as no surname the MRZ's pinyin can be, is read again among the listed
     /// surnames of that pinyin ([`normalize::surname_candidates`]): 候 for 侯 (both HOU), 间 for
@@ -842,6 +880,9 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let read = reader.find_missing_name_part(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_unpaired_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
+    let e = &doc.date_of_expiry;
+    let mrz_expiry = e.iso().and_then(|_| Some(Ymd::new(e.year?, e.month?, e.day?)));
+    let read = reader.rescue_issue_date(p, &frame, read, &found, threshold, mrz_expiry)?;
     let birth = doc.date_of_birth.iso();
     let expiry = doc.date_of_expiry.iso();
     let fields = fields::assign(
@@ -1029,6 +1070,50 @@ mod tests {
         // Nothing likely there: nothing is added.
         let model = Rows::new(vec![vec![vec![], vec![('郭', 0.1)], vec![]]]);
         assert_eq!(fit_names(&model, read(), ("GUO", "QIUZHOU")).len(), 3);
+    }
+
+    /// Rows that spell `text`, every character at `p`, a blank step between characters.
+    fn spelled(text: &str, p: f32) -> Vec<Vec<(char, f32)>> {
+        text.chars().flat_map(|c| [vec![(c, p)], vec![]]).collect()
+    }
+
+    #[test]
+    fn a_faint_issue_date_is_read_when_it_fits_the_expiry() {
+        // The birth date read; the issue date's line (y 60.5) found, fainter (0.39) than the
+        // value print (0.40), and the expiry's below it.
+        let read = || vec![line_at(45.8, 67.4, 52.9, "2811月/NOV1949", 0.92), line_at(82.2, 97.4, 52.6, "西藏/XIZANG", 0.87)];
+        let mut found: Vec<TextLine> = read().iter().map(|r| r.line).collect();
+        found.push(TextLine { x0: 46.0, y0: 68.0, x1: 67.4, y1: 70.2, parts: 6, contrast: 0.39 });
+        found.push(TextLine { x0: 46.0, y0: 60.5, x1: 67.2, y1: 62.6, parts: 6, contrast: 0.39 });
+        found.push(TextLine { x0: 82.4, y0: 60.4, x1: 99.6, y1: 62.4, parts: 4, contrast: 0.39 }); // another column
+        found.push(TextLine { x0: 46.0, y0: 64.0, x1: 60.0, y1: 65.0, parts: 4, contrast: 0.39 }); // a label's height
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let expiry = Some(Ymd::new(2035, 12, 26));
+        let rescue = |model: &Rows, read: Vec<ReadLine>| ChineseReader::new(model).rescue_issue_date(&prepared, &frame, read, &found, 0.40, expiry).unwrap();
+        // It reads ten years before the expiry's next day: kept, in its place.
+        let model = Rows::new(vec![spelled("2712月/DEC2025", 0.9), spelled("X", 0.9)]);
+        let out = rescue(&model, read());
+        assert_eq!(out.len(), 3);
+        let issue = |out: &[ReadLine]| out.iter().find(|r| r.reading.text() == "2712月/DEC2025").map(|r| r.line.y0);
+        assert_eq!(issue(&out), Some(60.5));
+        assert_eq!(out.last().map(|r| r.line.y0), Some(60.5), "in reading order");
+        assert_eq!(model.calls.lock().unwrap()[0][0][0].0, 'X', "one line read");
+        // The nearest faint line reads a date that no expiry allows as the issue date (the
+        // expiry's own), the next the issue date: that one is kept.
+        let model = Rows::new(vec![spelled("2612月/DEC2035", 0.9), spelled("2712月/DEC2025", 0.9)]);
+        let out = rescue(&model, read());
+        assert_eq!(out.len(), 3);
+        assert_eq!(issue(&out), Some(68.0));
+        // Nothing that fits: nothing kept.
+        let model = Rows::new(vec![spelled("2612月/DEC2035", 0.9)]);
+        assert_eq!(rescue(&model, read()).len(), 2);
+        // An issue date read already: nothing is read.
+        let mut with_issue = read();
+        with_issue.push(line_at(45.8, 67.2, 60.5, "2712月/DEC2025", 0.9));
+        let model = Rows::new(vec![spelled("X", 0.9), spelled("Y", 0.9)]);
+        assert_eq!(rescue(&model, with_issue).len(), 3);
+        assert_eq!(model.calls.lock().unwrap().len(), 2, "nothing read");
     }
 
     #[test]
