@@ -79,6 +79,13 @@ pub fn classify(text: &str) -> ValueKind {
 const SAME_ROW_MM: f32 = 1.5;
 const SAME_COLUMN_MM: f32 = 1.6;
 
+/// `YYYY-MM-DD` as a calendar date.
+fn parse_iso(iso: &str) -> Option<crate::mrz::Ymd> {
+    let mut parts = iso.splitn(3, '-').map(|p| p.parse::<u16>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(crate::mrz::Ymd::new(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?))
+}
+
 /// Places the value lines. `mrz_birth` and `mrz_expiry` (ISO dates) tell the birth and expiry
 /// dates from the issue date when the visual dates are misread or out of order; `names`
 /// (surname, given names as in the MRZ) tell the pinyin lines.
@@ -104,7 +111,15 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<&str>, mrz_expiry: Option<&st
         expiry = expiry.or(Some(dates[2]));
     }
     let rest: Vec<usize> = dates.iter().copied().filter(|&i| Some(i) != birth && Some(i) != expiry).collect();
+    // A date ten or five years before the MRZ's expiry is the issue date, wherever it sits
+    // (the birth date misread as no MRZ date leaves the positions in doubt).
+    let expiry_ymd = mrz_expiry.and_then(parse_iso);
+    let fits_expiry = |i: usize| {
+        let d = parse_date(&read[i].reading.text());
+        d.zip(expiry_ymd).is_some_and(|(d, e)| super::crosscheck::issue_fits_expiry(super::crosscheck::ymd(&d), e))
+    };
     let issue = match (birth, expiry) {
+        _ if rest.iter().any(|&i| fits_expiry(i)) => rest.iter().copied().find(|&i| fits_expiry(i)),
         (Some(b), Some(e)) => {
             rest.iter().copied().find(|&i| read[i].line.y0 > read[b].line.y0 && read[i].line.y0 < read[e].line.y0).or(rest.first().copied())
         }
@@ -323,6 +338,19 @@ mod tests {
                 assert_eq!((t(Label::Name, 0), t(Label::Name, 1)), ("张三".into(), "ZHANG, SAN".into()));
             }
         }
+    }
+
+    #[test]
+    fn the_date_that_fits_the_expiry_is_the_issue_date() {
+        // The birth date misread (1965 for the MRZ's 1985) and the expiry's line lost: two dates
+        // and neither the MRZ's, but the second is ten years before the expiry.
+        let mut read: Vec<ReadLine> = page(true).into_iter().filter(|r| !r.reading.text().contains("2020")).collect();
+        read.iter_mut().find(|r| r.reading.text().contains("1990")).unwrap().reading = line(0.0, 0.0, "12 12月/DEC 1960").reading;
+        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        assert_eq!(f.get(Label::DateOfIssue).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("09 7月/JUL 2010"));
+        // An issue date that fits no expiry is not placed by that rule.
+        let f = assign(&read, Some("1990-12-12"), Some("2022-03-01"), ("ZHANG", "SAN"));
+        assert!(f.get(Label::DateOfIssue).is_none());
     }
 
     #[test]
