@@ -261,11 +261,9 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
     let (dob, dob_conf) = date_field(FieldKind::DateOfBirth, "date_of_birth", Label::DateOfBirth, doc.date_of_birth.iso().map(|s| s.as_str().to_owned()));
     let (expiry, expiry_conf) =
         date_field(FieldKind::DateOfExpiry, "date_of_expiry", Label::DateOfExpiry, doc.date_of_expiry.iso().map(|s| s.as_str().to_owned()));
-    let expiry_ymd = doc.date_of_expiry.iso().and_then(|_| {
-        Some(Ymd::new(doc.date_of_expiry.year?, doc.date_of_expiry.month?, doc.date_of_expiry.day?))
-    });
+    let expiry_ymd = doc.date_of_expiry.ymd();
 
-    let dob_ymd = doc.date_of_birth.iso().and_then(|_| Some(Ymd::new(doc.date_of_birth.year?, doc.date_of_birth.month?, doc.date_of_birth.day?)));
+    let dob_ymd = doc.date_of_birth.ymd();
 
     // Date of issue: printed only; checked against the expiry.
     let mut issue: Option<(Ymd, f64)> = None;

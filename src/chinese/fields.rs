@@ -11,7 +11,9 @@
 
 use super::labels::Label;
 use super::normalize::{han_only, is_chinese_nationality, is_han, latin_key, match_authority, match_place, parse_date, parse_sex};
+use super::crosscheck::{issue_fits_expiry, ymd};
 use super::{Fields, ReadLine};
+use crate::mrz::Ymd;
 
 /// What a value line reads as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,17 +81,10 @@ pub fn classify(text: &str) -> ValueKind {
 const SAME_ROW_MM: f32 = 1.5;
 const SAME_COLUMN_MM: f32 = 1.6;
 
-/// `YYYY-MM-DD` as a calendar date.
-fn parse_iso(iso: &str) -> Option<crate::mrz::Ymd> {
-    let mut parts = iso.splitn(3, '-').map(|p| p.parse::<u16>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    Some(crate::mrz::Ymd::new(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?))
-}
-
-/// Places the value lines. `mrz_birth` and `mrz_expiry` (ISO dates) tell the birth and expiry
+/// Places the value lines. `mrz_birth` and `mrz_expiry` (the MRZ's dates) tell the birth and expiry
 /// dates from the issue date when the visual dates are misread or out of order; `names`
 /// (surname, given names as in the MRZ) tell the pinyin lines.
-pub fn assign(read: &[ReadLine], mrz_birth: Option<&str>, mrz_expiry: Option<&str>, names: (&str, &str)) -> Fields {
+pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>, names: (&str, &str)) -> Fields {
     let kinds: Vec<ValueKind> = read.iter().map(|r| if r.label.is_some() { ValueKind::Other } else { classify(&r.reading.text()) }).collect();
     let mut fields = Fields::default();
     let of = |k: ValueKind| -> Vec<usize> {
@@ -103,9 +98,9 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<&str>, mrz_expiry: Option<&st
 
     // Dates.
     let dates = of(ValueKind::Date);
-    let iso = |i: usize| parse_date(&read[i].reading.text()).map(|d| d.iso());
-    let mut birth = dates.iter().copied().find(|&i| iso(i).is_some() && iso(i).as_deref() == mrz_birth);
-    let mut expiry = dates.iter().copied().find(|&i| Some(i) != birth && iso(i).is_some() && iso(i).as_deref() == mrz_expiry);
+    let date = |i: usize| parse_date(&read[i].reading.text()).map(|d| ymd(&d));
+    let mut birth = dates.iter().copied().find(|&i| date(i).is_some() && date(i) == mrz_birth);
+    let mut expiry = dates.iter().copied().find(|&i| Some(i) != birth && date(i).is_some() && date(i) == mrz_expiry);
     if dates.len() == 3 {
         birth = birth.or(Some(dates[0]));
         expiry = expiry.or(Some(dates[2]));
@@ -113,11 +108,7 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<&str>, mrz_expiry: Option<&st
     let rest: Vec<usize> = dates.iter().copied().filter(|&i| Some(i) != birth && Some(i) != expiry).collect();
     // A date ten or five years before the MRZ's expiry is the issue date, wherever it sits
     // (the birth date misread as no MRZ date leaves the positions in doubt).
-    let expiry_ymd = mrz_expiry.and_then(parse_iso);
-    let fits_expiry = |i: usize| {
-        let d = parse_date(&read[i].reading.text());
-        d.zip(expiry_ymd).is_some_and(|(d, e)| super::crosscheck::issue_fits_expiry(super::crosscheck::ymd(&d), e))
-    };
+    let fits_expiry = |i: usize| date(i).zip(mrz_expiry).is_some_and(|(d, e)| issue_fits_expiry(d, e));
     let issue = match (birth, expiry) {
         _ if rest.iter().any(|&i| fits_expiry(i)) => rest.iter().copied().find(|&i| fits_expiry(i)),
         (Some(b), Some(e)) => {
@@ -321,7 +312,7 @@ mod tests {
     fn fields_by_content_and_layout() {
         for split in [true, false] {
             let read = page(split);
-            let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+            let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
             let t = |l: Label, i: usize| f.get(l).and_then(|v| v.get(i)).map(|r| r.text()).unwrap_or_default();
             assert_eq!(t(Label::DateOfBirth, 0), "12 12月/DEC 1990");
             assert_eq!(t(Label::DateOfIssue, 0), "09 7月/JUL 2010");
@@ -346,10 +337,10 @@ mod tests {
         // and neither the MRZ's, but the second is ten years before the expiry.
         let mut read: Vec<ReadLine> = page(true).into_iter().filter(|r| !r.reading.text().contains("2020")).collect();
         read.iter_mut().find(|r| r.reading.text().contains("1990")).unwrap().reading = line(0.0, 0.0, "12 12月/DEC 1960").reading;
-        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         assert_eq!(f.get(Label::DateOfIssue).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("09 7月/JUL 2010"));
         // An issue date that fits no expiry is not placed by that rule.
-        let f = assign(&read, Some("1990-12-12"), Some("2022-03-01"), ("ZHANG", "SAN"));
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2022, 3, 1)), ("ZHANG", "SAN"));
         assert!(f.get(Label::DateOfIssue).is_none());
     }
 
@@ -358,7 +349,7 @@ mod tests {
         let mut read = page(true);
         read.truncate(read.len() - 2);
         read.extend([line(41.0, 81.0, "公"), line(41.0, 94.0, "入境管"), line(41.1, 105.0, "局")]);
-        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         assert_eq!(f.get(Label::Authority).unwrap()[0].text(), "公入境管局");
     }
 
@@ -375,7 +366,7 @@ mod tests {
                 r
             })
             .collect();
-        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         let text = |l: Label| f.get(l).map(|v| v.iter().map(|r| r.text()).collect::<Vec<_>>());
         assert_eq!(text(Label::Surname), Some(vec!["张".to_string(), "ZHANG".to_string()]));
         assert_eq!(text(Label::GivenNames), Some(vec!["三".to_string(), "SAN".to_string()]));
@@ -385,7 +376,7 @@ mod tests {
     fn misread_birth_date_is_placed_by_order() {
         let mut read = page(true);
         read[9] = line(31.0, 45.0, "12 12月/DEC 1996");
-        let f = assign(&read, Some("1990-12-12"), Some("2020-07-08"), ("ZHANG", "SAN"));
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         assert_eq!(f.get(Label::DateOfIssue).unwrap()[0].text(), "09 7月/JUL 2010");
     }
 }

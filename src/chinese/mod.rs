@@ -360,7 +360,7 @@ impl<'a> ChineseReader<'a> {
         if let Some((_, r)) = best {
             log::debug!("a name part found where the layout puts it");
             read.push(r);
-            read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
+            sort_reading_order(&mut read);
         }
         Ok(read)
     }
@@ -522,7 +522,7 @@ impl<'a> ChineseReader<'a> {
                 keep
             });
         }
-        read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
+        sort_reading_order(&mut read);
         Ok(read)
     }
 
@@ -557,7 +557,7 @@ impl<'a> ChineseReader<'a> {
             if fits(&reading) {
                 log::debug!("a faint issue date line read");
                 read.push(ReadLine { line: *c, reading, label: None });
-                read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
+                sort_reading_order(&mut read);
                 break;
             }
         }
@@ -851,6 +851,11 @@ pub fn english_authority_candidates(values: &[TextLine]) -> (Vec<TextLine>, Vec<
     values.iter().copied().partition(|l| !deferred(l))
 }
 
+/// The lines in reading order: top to bottom, then left to right.
+fn sort_reading_order(read: &mut [ReadLine]) {
+    read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
+}
+
 /// Runs the visual stages on a prepared image whose MRZ was read.
 pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> Result<VisualRead, Error> {
     let t0 = std::time::Instant::now();
@@ -872,7 +877,7 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
             read.extend(reader.read_lines(p, &frame, &[l])?);
         }
     }
-    read.sort_by(|a, b| a.line.y0.total_cmp(&b.line.y0).then(a.line.x0.total_cmp(&b.line.x0)));
+    sort_reading_order(&mut read);
     let t3 = std::time::Instant::now();
     let doc = &zone.repaired.document;
     let read = reader.rescue_name_lines(p, &frame, read, &found, threshold, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
@@ -880,15 +885,11 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let read = reader.find_missing_name_part(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_unpaired_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
-    let e = &doc.date_of_expiry;
-    let mrz_expiry = e.iso().and_then(|_| Some(Ymd::new(e.year?, e.month?, e.day?)));
-    let read = reader.rescue_issue_date(p, &frame, read, &found, threshold, mrz_expiry)?;
-    let birth = doc.date_of_birth.iso();
-    let expiry = doc.date_of_expiry.iso();
+    let read = reader.rescue_issue_date(p, &frame, read, &found, threshold, doc.date_of_expiry.ymd())?;
     let fields = fields::assign(
         &read,
-        birth.as_ref().map(|s| s.as_str()),
-        expiry.as_ref().map(|s| s.as_str()),
+        doc.date_of_birth.ymd(),
+        doc.date_of_expiry.ymd(),
         (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()),
     );
     let t4 = std::time::Instant::now();

@@ -118,6 +118,14 @@ impl MrzDate {
         }
     }
 
+    /// The calendar date, when the date is well formed and neither day nor month is unknown.
+    pub fn ymd(&self) -> Option<Ymd> {
+        if !self.valid {
+            return None;
+        }
+        Some(Ymd::new(self.year?, self.month?, self.day?))
+    }
+
     /// `YYYY-MM-DD`; an unknown day or month stays `<<` as printed. `None` when the date is
     /// not well formed.
     pub fn iso(&self) -> Option<heapless::String<10>> {
