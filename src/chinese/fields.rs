@@ -204,8 +204,13 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         .collect();
     let mut name_lines = name_lines;
     name_lines.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
-    // Drop the type letter and anything above it.
-    if let Some(pos) = name_lines.iter().position(|&i| latin_key(&read[i].reading.text()) == "P" || latin_key(&read[i].reading.text()).len() == 1) {
+    // Drop the type letter and anything above it. A single letter under a hanzi line of the
+    // names is no type letter but a name's pinyin misread (`U` for a blurred `LI`).
+    let type_letter = |(pos, &i): (usize, &usize)| {
+        let k = latin_key(&read[i].reading.text());
+        k == "P" || (k.len() == 1 && !name_lines[..pos].iter().any(|&j| kinds[j] == ValueKind::Han))
+    };
+    if let Some(pos) = name_lines.iter().enumerate().position(type_letter) {
         put(&mut fields, Label::Type, &[name_lines[pos]]);
         name_lines.drain(..=pos);
     }
@@ -329,6 +334,23 @@ mod tests {
                 assert_eq!((t(Label::Name, 0), t(Label::Name, 1)), ("张三".into(), "ZHANG, SAN".into()));
             }
         }
+    }
+
+    #[test]
+    fn a_one_letter_pinyin_under_the_names_hanzi_is_no_type_letter() {
+        // WEN LI, `LI` read `U`, the type letter `P` not read: the names are still placed.
+        let read: Vec<ReadLine> = page(true)
+            .into_iter()
+            .filter(|r| r.reading.text() != "P")
+            .map(|r| if r.reading.text() == "SAN" { ReadLine { reading: line(0.0, 0.0, "U").reading, ..r } } else { r })
+            .collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "LI"));
+        let t = |l: Label, i: usize| f.get(l).and_then(|v| v.get(i)).map(|r| r.text()).unwrap_or_default();
+        assert_eq!((t(Label::Surname, 0), t(Label::GivenNames, 0), t(Label::GivenNames, 1)), ("张".into(), "三".into(), "U".into()));
+        assert!(f.get(Label::Type).is_none());
+        // Over the names, a lone letter is the type.
+        let f = assign(&page(true), Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        assert_eq!(f.get(Label::Type).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("P"));
     }
 
     #[test]

@@ -214,7 +214,13 @@ impl<'a> ChineseReader<'a> {
             .min_by(|a, b| read[a.0].line.y0.total_cmp(&read[b.0].line.y0))
             .map(|&(i, _)| i);
         for (i, key) in pinyin_lines {
-            match line_above(&read, i).filter(|&j| read[j].label.is_none()) {
+            // Over a pinyin line that lost its start (`GU, ` of `GU, XIXUAN` blurred away), the
+            // hanzi line starts left of it; it may hold the whole name, so both keys are tried.
+            let (above, keys_to_fit) = match line_above(&read, i).filter(|&j| read[j].label.is_none()) {
+                Some(j) => (Some(j), vec![key.clone()]),
+                None => (hanzi_line_over_cut_start(&read, i, &keys), vec![key.clone(), keys[2].clone()]),
+            };
+            match above {
                 Some(j) => {
                     let text = read[j].reading.text();
                     // (Or the whole name, over a pinyin line partly washed out: `YAN,` of `YAN, YING`.)
@@ -236,7 +242,17 @@ impl<'a> ChineseReader<'a> {
                         line.x0 = x;
                     }
                     let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
-                    let mut fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
+                    // Of fits to different keys, the one with as many hanzi as the line is
+                    // long (hanzi are square), then the likelier.
+                    let glyphs = line.width() / line.height().max(0.1);
+                    let mut fit = keys_to_fit
+                        .iter()
+                        .filter_map(|k| pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, k, &|_, _| true))
+                        .min_by(|a, b| {
+                            let off = |r: &TextReading| (r.chars.len() as f32 - glyphs).abs().round();
+                            off(&a.0).total_cmp(&off(&b.0)).then(b.1.total_cmp(&a.1))
+                        })
+                        .map(|(f, _)| f);
                     if surname_first && fit.as_ref().is_some_and(|f| !listed(f)) {
                         let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
                         if let Some(f) = pinyin::decode_fitting_where(&probs, steps, self.model.charset(), step_px, &key, &allow) {
@@ -529,8 +545,8 @@ impl<'a> ChineseReader<'a> {
     /// The issue date's line, where a light gradient or glare left it too faint to count as
     /// value print and no line read is an issue date that fits the MRZ's expiry date.
     ///
-    /// The candidates are the full-size lines found in the dates' column below its topmost date,
-    /// fainter than the value threshold but no fainter than [`RESCUE_CONTRAST`] of it, and not
+    /// The candidates are the full-size lines found in the dates' column below its topmost date
+    /// (or below the sex, where no date was read), fainter than the value threshold but no fainter than [`RESCUE_CONTRAST`] of it, and not
     /// read yet; nearest the topmost date first, at most [`RESCUE_MAX_LINES`]. A line is kept
     /// only when it reads as a date ten or five years before the expiry (the day after it, give
     /// or take [`crosscheck::issue_fits_expiry`]'s days): nothing else printed there can.
@@ -540,7 +556,13 @@ impl<'a> ChineseReader<'a> {
         if read.iter().any(|r| r.label.is_none() && fits(&r.reading)) {
             return Ok(read);
         }
-        let dates: Vec<&ReadLine> = read.iter().filter(|r| r.label.is_none() && fields::classify(&r.reading.text()) == fields::ValueKind::Date).collect();
+        // The dates' column: the dates read, or (none read: all of them faint) the sex's
+        // line, which the dates' column starts under.
+        let kind = |r: &ReadLine, k: fields::ValueKind| r.label.is_none() && fields::classify(&r.reading.text()) == k;
+        let mut dates: Vec<&ReadLine> = read.iter().filter(|r| kind(r, fields::ValueKind::Date)).collect();
+        if dates.is_empty() {
+            dates = read.iter().filter(|r| kind(r, fields::ValueKind::Sex)).take(1).collect();
+        }
         let Some(top) = dates.iter().min_by(|a, b| a.line.y0.total_cmp(&b.line.y0)).map(|r| r.line) else { return Ok(read) };
         let column = dates.iter().map(|r| r.line.x0).fold(f32::MAX, f32::min);
         let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
@@ -688,7 +710,8 @@ fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, Strin
         })
         .collect();
     // A name part no line reads as: a line of the name's column reading as part of it,
-    // its first letter and two thirds of its letters in order (`SH` of `SHI` half in glare).
+    // its first letter and two thirds of its letters in order (`SH` of `SHI` half in glare),
+    // or misread in no more than half its letters (`VBIN` of `YIBIN`).
     let mut pinyin_lines = pinyin_lines;
     let named = |k: &String| pinyin_lines.iter().any(|(_, x)| x == k);
     if !named(&keys[2]) && !(named(&keys[0]) && named(&keys[1])) {
@@ -699,8 +722,24 @@ fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, Strin
             let part = (0..read.len()).filter(|&i| latin(i) && !continues[i] && !pinyin_lines.iter().any(|&(j, _)| j == i)).find(|&i| {
                 let (l, k) = (read[i].line, latin_key(&read[i].reading.text()));
                 let shift = |lo: f32, hi: f32| column.iter().any(|&x| l.x0 - x > lo && l.x0 - x < hi);
-                (washed_part(&k, &key) && shift(-COLUMN_TOLERANCE_MM, COLUMN_TOLERANCE_MM))
+                ((washed_part(&k, &key) || misread_part(&k, &key)) && shift(-COLUMN_TOLERANCE_MM, COLUMN_TOLERANCE_MM))
                     || (washed_end(&k, &key) && shift(0.0, (key.len() - k.len()) as f32 * l.height() + COLUMN_TOLERANCE_MM))
+            });
+            // Or, for the given names of the split layout, whatever it reads: the one Latin line
+            // of the column between the surname's pinyin and the sex (`U` of a blurred `LI`).
+            let part = part.or_else(|| {
+                let sur = pinyin_lines.iter().find(|(_, x)| *x == keys[0]).map(|&(i, _)| read[i].line).filter(|_| key == keys[1])?;
+                let sex = read
+                    .iter()
+                    .filter(|r| r.label.is_none() && (r.line.x0 - sur.x0).abs() < COLUMN_TOLERANCE_MM && r.line.y0 > sur.y1)
+                    .filter(|r| fields::classify(&r.reading.text()) == fields::ValueKind::Sex)
+                    .map(|r| r.line.y0)
+                    .min_by(f32::total_cmp)?;
+                let between: Vec<usize> = (0..read.len())
+                    .filter(|&i| latin(i) && !pinyin_lines.iter().any(|&(j, _)| j == i))
+                    .filter(|&i| (read[i].line.x0 - sur.x0).abs() < COLUMN_TOLERANCE_MM && read[i].line.y0 > sur.y1 && read[i].line.y1 < sex)
+                    .collect();
+                (between.len() == 1).then(|| between[0])
             });
             if let Some(i) = part {
                 pinyin_lines.push((i, key));
@@ -750,6 +789,12 @@ fn washed_part(k: &str, key: &str) -> bool {
     k.len() >= 2 && k.len() < key.len() && 3 * k.len() >= 2 * key.len() && k.as_bytes()[0] == key.as_bytes()[0] && is_subsequence(k, key)
 }
 
+/// Whether pinyin `k` reads as `key` misread in up to half its letters, three letters read at
+/// least (`VBIN` of `YIBIN`): held to the name's column by the caller.
+fn misread_part(k: &str, key: &str) -> bool {
+    k.len() >= 3 && 2 * normalize::edit_distance(k, key) <= key.len()
+}
+
 /// Whether pinyin `k` reads as the end of `key` whose start washed out: its last letters, half
 /// of them or more, three at least, from a syllable's start (a hanzi of `key` spells the rest).
 fn washed_end(k: &str, key: &str) -> bool {
@@ -773,6 +818,30 @@ fn line_above(read: &[ReadLine], i: usize) -> Option<usize> {
         .filter(|&j| j != i && above_in_column(&read[j].line, &l))
         .max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))
         .filter(|&j| l.y0 - read[j].line.y1 < 1.2 * l.height().max(1.0))
+}
+
+/// The hanzi line over the pinyin line `i` that lost its first letters: the nearest line above
+/// it (as near as [`line_above`] asks), all hanzi, overlapping it and starting left of its
+/// column by no more than the letters of the whole name (`keys[2]`, with `, `) it lacks.
+fn hanzi_line_over_cut_start(read: &[ReadLine], i: usize, keys: &[String; 3]) -> Option<usize> {
+    use normalize::{is_han, latin_key};
+    let l = read[i].line;
+    let letters = latin_key(&read[i].reading.text()).len().max(1);
+    let pitch = l.width() / letters as f32;
+    let lacking = (keys[2].len() + 2).saturating_sub(letters).max(1) as f32;
+    (0..read.len())
+        .filter(|&j| j != i && read[j].label.is_none())
+        .filter(|&j| {
+            let a = read[j].line;
+            let shift = l.x0 - a.x0;
+            a.y1 <= l.cy() && a.x1 > l.x0 && shift >= COLUMN_TOLERANCE_MM && shift <= lacking * pitch + COLUMN_TOLERANCE_MM
+        })
+        .max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))
+        .filter(|&j| l.y0 - read[j].line.y1 < 1.2 * l.height().max(1.0))
+        .filter(|&j| {
+            let t = read[j].reading.text();
+            !t.is_empty() && t.chars().all(is_han)
+        })
 }
 
 /// Whether `a` starts in `l`'s column and ends above its middle.
@@ -1037,6 +1106,71 @@ mod tests {
         let model = Rows::new(vec![vec![vec![('汪', 0.5)], vec![], vec![('吉', 0.4), ('杏', 0.5)], vec![], vec![('新', 0.9)]]]);
         let read = vec![line_at(45.0, 52.0, 20.0, "注杏新", 0.3), line_at(45.0, 60.0, 23.0, "WANG.XIN", 0.5)];
         assert_eq!(fit_names(&model, read, ("WANG", "JIXIN"))[0].reading.text(), "汪吉新");
+    }
+
+    #[test]
+    fn a_pinyin_line_that_lost_its_start_names_the_whole_name_line_above() {
+        // `GU, XIXUAN` with `GU, ` blurred away: the pinyin line starts 5 mm right of the hanzi
+        // line 顾熙璇, read 熙理. The line is three hanzi long, so the whole name is fitted.
+        let again = vec![vec![], vec![('顾', 0.2), ('硕', 0.1)], vec![], vec![('熙', 0.9)], vec![], vec![('理', 0.5), ('璇', 0.3)], vec![]];
+        let model = Rows::new(vec![again]);
+        let read = vec![line_at(47.6, 54.8, 20.0, "熙理", 0.4), line_at(52.4, 60.4, 23.0, "XIXUAN", 0.97)];
+        let read = fit_names(&model, read, ("GU", "XIXUAN"));
+        assert_eq!(read[0].reading.text(), "顾熙璇");
+        // Two hanzi long (the split layout's given names, its pinyin's first letter lost): the
+        // given names are fitted.
+        let again = vec![vec![], vec![('熙', 0.9)], vec![], vec![('理', 0.5), ('璇', 0.3)], vec![]];
+        let model = Rows::new(vec![again]);
+        let read = vec![line_at(47.6, 52.4, 20.0, "熙理", 0.4), line_at(49.5, 55.4, 23.0, "IXUAN", 0.97)];
+        let read = fit_names(&model, read, ("GU", "XIXUAN"));
+        assert_eq!(read[0].reading.text(), "熙璇");
+        // A hanzi line ending left of the pinyin line is no part of it.
+        let model = Rows::new(vec![vec![vec![('熙', 0.9)]]]);
+        let read = vec![line_at(40.0, 47.0, 20.0, "熙理", 0.4), line_at(52.4, 60.4, 23.0, "XIXUAN", 0.97)];
+        let read = fit_names(&model, read, ("GU", "XIXUAN"));
+        assert_eq!(read[0].reading.text(), "熙理");
+    }
+
+    #[test]
+    fn a_misread_given_name_pinyin_still_names_its_hanzi_line() {
+        // Split layout, HUANG YIBIN: the given names' pinyin read `VBIN` (two letters off in
+        // five), the hanzi above read 伊证. In the names' column it is YIBIN.
+        let again = vec![vec![], vec![('伊', 0.9)], vec![], vec![('证', 0.5), ('斌', 0.3)], vec![]];
+        let model = Rows::new(vec![again]);
+        let read = vec![
+            line_at(50.6, 52.2, 20.0, "黄", 0.9),
+            line_at(50.6, 57.5, 23.0, "HUANG", 0.92),
+            line_at(50.8, 54.6, 27.0, "伊证", 0.7),
+            line_at(50.9, 55.8, 30.0, "VBIN", 0.35),
+        ];
+        let read = fit_names(&model, read, ("HUANG", "YIBIN"));
+        assert_eq!(read[2].reading.text(), "伊斌");
+        // Outside the column it names nothing.
+        let model = Rows::new(vec![vec![vec![('伊', 0.9)]]]);
+        let read = vec![line_at(50.6, 52.2, 20.0, "黄", 0.9), line_at(50.6, 57.5, 23.0, "HUANG", 0.92), line_at(60.8, 64.6, 27.0, "伊证", 0.7), line_at(60.9, 65.8, 30.0, "VBIN", 0.35)];
+        assert_eq!(fit_names(&model, read, ("HUANG", "YIBIN"))[2].reading.text(), "伊证");
+        assert!(misread_part("VBIN", "YIBIN") && !misread_part("VB", "YIBIN") && !misread_part("WANG", "YIBIN"));
+    }
+
+    #[test]
+    fn the_one_latin_line_between_the_surname_and_the_sex_is_the_given_names_pinyin() {
+        // 温莉 / WEN LI blurred: `LI` read `U`, 莉 read 月. It is the one Latin line of the column
+        // between WEN and the sex, so the hanzi above it is fitted to LI.
+        let again = vec![vec![], vec![('月', 0.5), ('莉', 0.2)], vec![]];
+        let model = Rows::new(vec![again]);
+        let read = vec![
+            line_at(43.1, 45.2, 20.0, "温", 0.9),
+            line_at(43.0, 48.2, 23.0, "WEN", 0.98),
+            line_at(43.0, 45.1, 27.0, "月", 0.3),
+            line_at(42.9, 44.8, 30.0, "U", 0.6),
+            line_at(42.9, 47.2, 34.0, "女/F", 0.9),
+        ];
+        let read = fit_names(&model, read, ("WEN", "LI"));
+        assert_eq!(read[2].reading.text(), "莉");
+        // Without the sex line to bound the names, nothing is guessed.
+        let model = Rows::new(vec![vec![vec![('月', 0.5), ('莉', 0.2)]]]);
+        let read = vec![line_at(43.1, 45.2, 20.0, "温", 0.9), line_at(43.0, 48.2, 23.0, "WEN", 0.98), line_at(43.0, 45.1, 27.0, "月", 0.3), line_at(42.9, 44.8, 30.0, "U", 0.6)];
+        assert_eq!(fit_names(&model, read, ("WEN", "LI"))[2].reading.text(), "月");
     }
 
     #[test]

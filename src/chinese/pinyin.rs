@@ -131,6 +131,21 @@ struct Edge {
     start: usize,
     end: usize,
     class: usize,
+    /// Log-cost of emitting this hanzi for this part of the key: [`SECONDARY_READING_COST`]
+    /// for a reading other than the hanzi's first, else 0.
+    cost: f32,
+}
+
+/// The log-cost of spelling a syllable with a hanzi's secondary reading (暖 read XUAN, not
+/// NUAN): pypinyin lists a hanzi's usual reading first, and a name is written with the usual
+/// readings but for the surnames read otherwise (曾 ZENG, 覃 QIN, 单 SHAN), which cost nothing.
+/// Mild (ln 0.5): it only breaks near-ties of the recognizer between homophones.
+const SECONDARY_READING_COST: f32 = -std::f32::consts::LN_2;
+
+/// Whether `reading` is the usual reading of `c`, or the reading of a listed surname `c` is.
+fn usual_reading(c: char, reading: &str) -> bool {
+    readings(c).first() == Some(&reading)
+        || super::normalize::SURNAMES.split_whitespace().any(|e| e.starts_with(c) && e.chars().nth(1).is_some_and(|n| n.is_ascii_uppercase()) && &e[c.len_utf8()..] == reading)
 }
 
 /// The best CTC path (Viterbi, `steps x classes` probabilities, class 0 the blank, class `i`
@@ -151,6 +166,19 @@ pub fn decode_fitting_where(
     key: &str,
     allow: &dyn Fn(usize, char) -> bool,
 ) -> Option<TextReading> {
+    decode_fitting_scored(probs, steps, charset, step_px, key, allow).map(|(r, _)| r)
+}
+
+/// [`decode_fitting_where`] with the path's log-probability, so that fits of one line to
+/// different keys can be compared (every path covers all its steps).
+pub fn decode_fitting_scored(
+    probs: &[f32],
+    steps: usize,
+    charset: &[char],
+    step_px: f32,
+    key: &str,
+    allow: &dyn Fn(usize, char) -> bool,
+) -> Option<(TextReading, f32)> {
     let n = key.len();
     if steps == 0 || n == 0 || !key.bytes().all(|b| b.is_ascii_uppercase()) {
         return None;
@@ -169,7 +197,8 @@ pub fn decode_fitting_where(
         for len in 1..=MAX_SYLLABLE.min(n - start) {
             for c in t.by_reading.get(&key[start..start + len]).map_or(&[][..], Vec::as_slice) {
                 if let Some(&class) = class_of.get(c).filter(|_| allow(start, *c)) {
-                    edges.push(Edge { start, end: start + len, class });
+                    let cost = if usual_reading(*c, &key[start..start + len]) { 0.0 } else { SECONDARY_READING_COST };
+                    edges.push(Edge { start, end: start + len, class, cost });
                 }
             }
         }
@@ -190,7 +219,7 @@ pub fn decode_fitting_where(
     score[blank(0)] = lp(0, 0);
     for (e, edge) in edges.iter().enumerate() {
         if edge.start == 0 {
-            score[char_state(e)] = score[char_state(e)].max(lp(0, edge.class));
+            score[char_state(e)] = score[char_state(e)].max(lp(0, edge.class) + edge.cost);
         }
     }
     for step in 1..steps {
@@ -223,13 +252,14 @@ pub fn decode_fitting_where(
             }
         }
         for (e, edge) in edges.iter().enumerate() {
+            // Staying on the hanzi, or entering it (its reading's cost paid once).
             let (mut best, mut from) = (score[char_state(e)], char_state(e) as u32);
-            if score[blank(edge.start)] > best {
-                (best, from) = (score[blank(edge.start)], blank(edge.start) as u32);
+            if score[blank(edge.start)] + edge.cost > best {
+                (best, from) = (score[blank(edge.start)] + edge.cost, blank(edge.start) as u32);
             }
             let other = if ends[edge.start][0].2 != edge.class { ends[edge.start][0] } else { ends[edge.start][1] };
-            if other.0 > best {
-                (best, from) = (other.0, other.1);
+            if other.0 + edge.cost > best {
+                (best, from) = (other.0 + edge.cost, other.1);
             }
             if best > f32::NEG_INFINITY {
                 next[char_state(e)] = best + lp(step, edge.class);
@@ -276,7 +306,7 @@ pub fn decode_fitting_where(
         }
         prev = s;
     }
-    Some(out)
+    Some((out, end.0))
 }
 
 #[cfg(test)]
@@ -355,6 +385,23 @@ mod tests {
         // Each keeps its own probability: the forced ones stay doubtful.
         assert!((fit.chars[1].p - 0.3).abs() < 1e-6 && (fit.chars[2].p - 0.2).abs() < 1e-6);
         assert!((fit.chars[1].x - 28.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_secondary_reading_only_wins_clearly() {
+        // XUAN: 璇's only reading, 暖's second (NUAN first). Near a tie, 璇; 暖 when clearly likelier.
+        let charset = ['璇', '暖'];
+        let fit = |a: f32, b: f32| decode_fitting(&rows(3, &[&[], &[(1, a), (2, b)], &[]]), 3, &charset, 8.0, "XUAN").unwrap().text();
+        assert_eq!(fit(0.4, 0.45), "璇");
+        assert_eq!(fit(0.15, 0.8), "暖");
+        // A listed surname's reading costs nothing: 曾 ZENG (CENG first) over 增 near a tie.
+        let charset = ['曾', '增'];
+        let probs = rows(3, &[&[], &[(1, 0.45), (2, 0.4)], &[]]);
+        assert_eq!(decode_fitting(&probs, 3, &charset, 8.0, "ZENG").unwrap().text(), "曾");
+        assert!(usual_reading('曾', "ZENG") && usual_reading('暖', "NUAN") && !usual_reading('暖', "XUAN"));
+        // The path's score: the log-probability of its steps (and costs).
+        let (_, score) = decode_fitting_scored(&rows(3, &[&[], &[(1, 0.5)], &[]]), 3, &['璇'], 8.0, "XUAN", &|_, _| true).unwrap();
+        assert!((score - 0.5f32.ln()).abs() < 1e-4, "{score}");
     }
 
     #[test]
