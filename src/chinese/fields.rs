@@ -35,6 +35,24 @@ pub enum ValueKind {
 }
 
 /// Classifies one line's text.
+/// Whether `t` has a printed date's shape with its month misread (`046A/JUN2017` for
+/// `04 6月/JUN 2017`, `034AAPR2026`): the day's digits first (two to four, the month's glued
+/// on), a year of this or the last century last, and two letters or more between them.
+fn date_shaped(t: &str) -> bool {
+    let s: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let lead = s.iter().take_while(|c| c.is_ascii_digit()).count();
+    let n = s.len();
+    if !(2..=4).contains(&lead) || n < lead + 6 {
+        return false;
+    }
+    let year: String = s[n - 4..].iter().collect();
+    let middle = &s[lead..n - 4];
+    year.chars().all(|c| c.is_ascii_digit())
+        && (year.starts_with("19") || year.starts_with("20"))
+        && middle.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 2
+        && middle.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, '/' | '月' | '.' | ','))
+}
+
 pub fn classify(text: &str) -> ValueKind {
     let t = text.trim();
     if t.is_empty() {
@@ -44,7 +62,7 @@ pub fn classify(text: &str) -> ValueKind {
         return ValueKind::Other;
     }
     // A date read in part (`217月/JUL2`, its year washed out) still holds its day and month.
-    if parse_date(t).is_some() || (t.contains('月') && t.chars().filter(char::is_ascii_digit).count() >= 3) {
+    if parse_date(t).is_some() || (t.contains('月') && t.chars().filter(char::is_ascii_digit).count() >= 3) || date_shaped(t) {
         return ValueKind::Date;
     }
     let han = han_only(t);
@@ -278,6 +296,10 @@ mod tests {
         assert_eq!(classify("12 12月/DEC 1990"), ValueKind::Date);
         assert_eq!(classify("1212月/DEC1990"), ValueKind::Date);
         assert_eq!(classify("217月/JUL2"), ValueKind::Date);
+        assert_eq!(classify("046A/JUN2017"), ValueKind::Date);
+        assert_eq!(classify("034AAPR2026"), ValueKind::Date);
+        assert_ne!(classify("EA1234567"), ValueKind::Date);
+        assert_ne!(classify("12ABCDEF"), ValueKind::Date);
         assert_eq!(classify("湖南/HUNAN"), ValueKind::Place);
         assert_eq!(classify("公安部出入境管理局"), ValueKind::AuthorityHan);
         assert_eq!(classify("MPS Exit & Entry Administration"), ValueKind::AuthorityLatin);

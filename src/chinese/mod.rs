@@ -873,7 +873,8 @@ pub const TITLE_BAND_MM: f32 = 10.8;
 /// title is neither value nor label, and on a dim page it pulled the two-class split above
 /// the value print, so the dates and places went unread.
 pub fn value_threshold(found: &[TextLine]) -> f32 {
-    let below: Vec<TextLine> = found.iter().copied().filter(|l| l.y1 > TITLE_BAND_MM).collect();
+    // (By its middle: a page frame a millimetre low leaves the title's foot below the band.)
+    let below: Vec<TextLine> = found.iter().copied().filter(|l| l.cy() > TITLE_BAND_MM).collect();
     let mut full: Vec<f32> = below.iter().filter(|l| l.height() >= 1.4).map(|l| l.contrast).collect();
     full.sort_by(|a, b| b.total_cmp(a));
     let value_level = full.get(full.len() / 4).copied().unwrap_or(0.0);
