@@ -213,6 +213,9 @@ impl<'a> ChineseReader<'a> {
             .filter(|(_, k)| *k == keys[0] || *k == keys[2])
             .min_by(|a, b| read[a.0].line.y0.total_cmp(&read[b.0].line.y0))
             .map(|&(i, _)| i);
+        // Where in a key the given names start (their hanzi are weighed by how common they are
+        // in given names; the surname's are held to the listed surnames elsewhere).
+        let given_from = |k: &String| if *k == keys[2] { sur.len() } else if *k == keys[0] { k.len() } else { 0 };
         for (i, key) in pinyin_lines {
             // Over a pinyin line that lost its start (`GU, ` of `GU, XIXUAN` blurred away), the
             // hanzi line starts left of it; it may hold the whole name, so both keys are tried.
@@ -232,7 +235,20 @@ impl<'a> ChineseReader<'a> {
                         let t = r.text();
                         surnames.iter().any(|s| t.starts_with(s)) || r.chars.iter().take(2).all(|c| c.p >= SURE_SURNAME_P)
                     };
-                    if fits && (!surname_first || listed(&read[j].reading)) {
+                    // The given names' hanzi read: all of a given names' line, those after
+                    // the surname of a whole name's line, none of a surname's line.
+                    let given_read: Vec<char> = if pinyin::fits(&text, &key) && key == keys[1] {
+                        text.chars().collect()
+                    } else if pinyin::fits(&text, &keys[2]) && key != keys[0] {
+                        let skip = surnames.iter().find(|s| text.starts_with(**s)).map_or(1, |s| s.chars().count());
+                        text.chars().skip(skip).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    // A given name spelled with a hanzi rarely given in names (态 for 泰, both
+                    // TAI) is read again, weighed by how common each is.
+                    let common = given_read.iter().all(|&c| !pinyin::rare_in_names(c));
+                    if fits && common && (!surname_first || listed(&read[j].reading)) {
                         continue;
                     }
                     // Starting right of the name's column (its first glyph washed out): read
@@ -247,7 +263,7 @@ impl<'a> ChineseReader<'a> {
                     let glyphs = line.width() / line.height().max(0.1);
                     let mut fit = keys_to_fit
                         .iter()
-                        .filter_map(|k| pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, k, &|_, _| true))
+                        .filter_map(|k| pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, k, &|_, _| true, given_from(k)))
                         .min_by(|a, b| {
                             let off = |r: &TextReading| (r.chars.len() as f32 - glyphs).abs().round();
                             off(&a.0).total_cmp(&off(&b.0)).then(b.1.total_cmp(&a.1))
@@ -255,7 +271,7 @@ impl<'a> ChineseReader<'a> {
                         .map(|(f, _)| f);
                     if surname_first && fit.as_ref().is_some_and(|f| !listed(f)) {
                         let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
-                        if let Some(f) = pinyin::decode_fitting_where(&probs, steps, self.model.charset(), step_px, &key, &allow) {
+                        if let Some((f, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &key, &allow, given_from(&key)) {
                             fit = Some(f);
                         }
                     }
@@ -1130,6 +1146,21 @@ mod tests {
         let read = vec![line_at(40.0, 47.0, 20.0, "熙理", 0.4), line_at(52.4, 60.4, 23.0, "XIXUAN", 0.97)];
         let read = fit_names(&model, read, ("GU", "XIXUAN"));
         assert_eq!(read[0].reading.text(), "熙理");
+    }
+
+    #[test]
+    fn a_given_name_hanzi_rarely_given_is_read_again() {
+        // 申信态 spells SHEN XINTAI, but 态 is rarely given in names: read again, weighed by how
+        // common each hanzi of the reading is, 泰 (a close second) is taken.
+        let again = vec![vec![], vec![('信', 0.9)], vec![], vec![('态', 0.5), ('泰', 0.35)], vec![]];
+        let model = Rows::new(vec![again]);
+        let read = vec![line_at(45.0, 48.0, 20.0, "申", 0.9), line_at(45.0, 50.0, 23.0, "SHEN", 0.99), line_at(45.0, 50.0, 27.0, "信态", 0.5), line_at(45.0, 52.0, 30.0, "XINTAI", 0.99)];
+        let read = fit_names(&model, read, ("SHEN", "XINTAI"));
+        assert_eq!(read[2].reading.text(), "信泰");
+        // Hanzi common in names are left as read (the model is not asked).
+        let model = Rows::new(vec![vec![vec![('信', 0.9)]]]);
+        let read = vec![line_at(45.0, 48.0, 20.0, "申", 0.9), line_at(45.0, 50.0, 23.0, "SHEN", 0.99), line_at(45.0, 50.0, 27.0, "信泰", 0.5), line_at(45.0, 52.0, 30.0, "XINTAI", 0.99)];
+        assert_eq!(fit_names(&model, read, ("SHEN", "XINTAI"))[2].reading.text(), "信泰");
     }
 
     #[test]

@@ -142,6 +142,55 @@ struct Edge {
 /// Mild (ln 0.5): it only breaks near-ties of the recognizer between homophones.
 const SECONDARY_READING_COST: f32 = -std::f32::consts::LN_2;
 
+static NAME_FREQ: &str = include_str!("name_freq.txt");
+
+/// Weight of [`name_commonness`] in a fit of given names: the recognizer must prefer a hanzi
+/// rarely given in names (态 TAI, 证 ZHENG) about e^(0.5 ln 40) ≈ 6 times over the common one
+/// (泰, 铮) to keep it.
+pub const NAME_PRIOR_WEIGHT: f32 = 0.5;
+/// Counts added to every hanzi's count in given names (a hanzi never seen is not impossible).
+const NAME_FREQ_SMOOTHING: f32 = 100.0;
+
+/// Occurrences of each hanzi in given names (`name_freq.txt`), and the most of any hanzi of
+/// each usual reading.
+fn name_counts() -> &'static (HashMap<char, u32>, HashMap<&'static str, u32>) {
+    static T: OnceLock<(HashMap<char, u32>, HashMap<&'static str, u32>)> = OnceLock::new();
+    T.get_or_init(|| {
+        let counts: HashMap<char, u32> = NAME_FREQ
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (c, n) = l.split_once('\t')?;
+                Some((c.chars().next()?, n.trim().parse().ok()?))
+            })
+            .collect();
+        let mut best: HashMap<&'static str, u32> = HashMap::new();
+        // Among the hanzi whose usual reading it is (大 is also read TAI, but as DA given).
+        for (reading, chars) in &table().by_reading {
+            let most = chars.iter().filter(|c| readings(**c).first() == Some(reading)).map(|c| counts.get(c).copied().unwrap_or(0)).max().unwrap_or(0);
+            best.insert(*reading, most);
+        }
+        (counts, best)
+    })
+}
+
+/// How common `c` is in given names next to the commonest hanzi read `reading`: the log of
+/// their (smoothed) counts' ratio, 0 for the commonest, negative for the others (态 for TAI:
+/// ln(299 / 8619) ≈ -3.4).
+pub fn name_commonness(c: char, reading: &str) -> f32 {
+    let (counts, best) = name_counts();
+    let n = counts.get(&c).copied().unwrap_or(0) as f32;
+    let most = best.get(reading).copied().unwrap_or(0) as f32;
+    ((n + NAME_FREQ_SMOOTHING) / (most.max(n) + NAME_FREQ_SMOOTHING)).ln()
+}
+
+/// Whether `c` is rare in given names for some reading of it: less than a tenth as common as
+/// the commonest hanzi of that reading (its best reading counts).
+pub fn rare_in_names(c: char) -> bool {
+    readings(c).iter().map(|r| name_commonness(c, r)).fold(f32::NEG_INFINITY, f32::max) < RARE_IN_NAMES
+}
+const RARE_IN_NAMES: f32 = -2.302_585; // ln 0.1
+
 /// Whether `reading` is the usual reading of `c`, or the reading of a listed surname `c` is.
 fn usual_reading(c: char, reading: &str) -> bool {
     readings(c).first() == Some(&reading)
@@ -166,11 +215,13 @@ pub fn decode_fitting_where(
     key: &str,
     allow: &dyn Fn(usize, char) -> bool,
 ) -> Option<TextReading> {
-    decode_fitting_scored(probs, steps, charset, step_px, key, allow).map(|(r, _)| r)
+    decode_fitting_scored(probs, steps, charset, step_px, key, allow, key.len()).map(|(r, _)| r)
 }
 
 /// [`decode_fitting_where`] with the path's log-probability, so that fits of one line to
-/// different keys can be compared (every path covers all its steps).
+/// different keys can be compared (every path covers all its steps). The hanzi for the part of
+/// `key` from `given_from` on (the given names) are weighed by how common they are in given
+/// names ([`name_commonness`], times [`NAME_PRIOR_WEIGHT`]); `key.len()` weighs none.
 pub fn decode_fitting_scored(
     probs: &[f32],
     steps: usize,
@@ -178,6 +229,7 @@ pub fn decode_fitting_scored(
     step_px: f32,
     key: &str,
     allow: &dyn Fn(usize, char) -> bool,
+    given_from: usize,
 ) -> Option<(TextReading, f32)> {
     let n = key.len();
     if steps == 0 || n == 0 || !key.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -197,7 +249,11 @@ pub fn decode_fitting_scored(
         for len in 1..=MAX_SYLLABLE.min(n - start) {
             for c in t.by_reading.get(&key[start..start + len]).map_or(&[][..], Vec::as_slice) {
                 if let Some(&class) = class_of.get(c).filter(|_| allow(start, *c)) {
-                    let cost = if usual_reading(*c, &key[start..start + len]) { 0.0 } else { SECONDARY_READING_COST };
+                    let reading = &key[start..start + len];
+                    let mut cost = if usual_reading(*c, reading) { 0.0 } else { SECONDARY_READING_COST };
+                    if start >= given_from {
+                        cost += NAME_PRIOR_WEIGHT * name_commonness(*c, reading);
+                    }
                     edges.push(Edge { start, end: start + len, class, cost });
                 }
             }
@@ -400,8 +456,23 @@ mod tests {
         assert_eq!(decode_fitting(&probs, 3, &charset, 8.0, "ZENG").unwrap().text(), "曾");
         assert!(usual_reading('曾', "ZENG") && usual_reading('暖', "NUAN") && !usual_reading('暖', "XUAN"));
         // The path's score: the log-probability of its steps (and costs).
-        let (_, score) = decode_fitting_scored(&rows(3, &[&[], &[(1, 0.5)], &[]]), 3, &['璇'], 8.0, "XUAN", &|_, _| true).unwrap();
+        let (_, score) = decode_fitting_scored(&rows(3, &[&[], &[(1, 0.5)], &[]]), 3, &['璇'], 8.0, "XUAN", &|_, _| true, 4).unwrap();
         assert!((score - 0.5f32.ln()).abs() < 1e-4, "{score}");
+    }
+
+    #[test]
+    fn given_names_are_weighed_by_how_common_their_hanzi_are() {
+        // 泰 is given in names about forty times as often as 态 (both TAI).
+        assert!(name_commonness('态', "TAI") < name_commonness('泰', "TAI") - 3.0 && name_commonness('泰', "TAI") > -1.0);
+        assert!(rare_in_names('态') && !rare_in_names('泰') && !rare_in_names('颖') && rare_in_names('硬'));
+        let charset = ['态', '泰'];
+        let probs = rows(3, &[&[], &[(1, 0.55), (2, 0.3)], &[]]);
+        let fit = |given_from: usize| decode_fitting_scored(&probs, 3, &charset, 8.0, "TAI", &|_, _| true, given_from).unwrap().0.text();
+        assert_eq!(fit(0), "泰", "a given name");
+        assert_eq!(fit(3), "态", "not weighed");
+        // The recognizer sure of the rare one keeps it.
+        let probs = rows(3, &[&[], &[(1, 0.9), (2, 0.05)], &[]]);
+        assert_eq!(decode_fitting_scored(&probs, 3, &charset, 8.0, "TAI", &|_, _| true, 0).unwrap().0.text(), "态");
     }
 
     #[test]
