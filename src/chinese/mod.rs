@@ -1281,6 +1281,14 @@ mod tests {
         let model = Rows::new(vec![spelled("X", 0.9), spelled("Y", 0.9)]);
         assert_eq!(rescue(&model, with_issue).len(), 3);
         assert_eq!(model.calls.lock().unwrap().len(), 2, "nothing read");
+        // No date read at all (every date faint): the dates' column is the sex's, below it.
+        let sex_only = || vec![line_at(45.8, 50.0, 45.0, "男/M", 0.9), line_at(82.2, 97.4, 52.6, "西藏/XIZANG", 0.87)];
+        let model = Rows::new(vec![spelled("2712月/DEC2025", 0.9)]);
+        let out = rescue(&model, sex_only());
+        assert_eq!(issue(&out), Some(60.5));
+        // Without a sex line either, nothing is looked for.
+        let model = Rows::new(vec![spelled("2712月/DEC2025", 0.9)]);
+        assert_eq!(rescue(&model, vec![line_at(82.2, 97.4, 52.6, "西藏/XIZANG", 0.87)]).len(), 1);
     }
 
     #[test]
