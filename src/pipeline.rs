@@ -400,7 +400,7 @@ impl Engine {
             if zone.char_height() < MIN_CHAR_HEIGHT {
                 continue;
             }
-            let mut zone_checks_hold = false;
+            let mut read_clean = false;
             for candidate in [zone.clone(), zone.reversed()] {
                 if let Some(mut r) = self.read_zone(p, &candidate)? {
                     // A reading that is an MRZ but unsure of a character: once more from varied strips.
@@ -413,15 +413,15 @@ impl Engine {
                             }
                         }
                     }
-                    zone_checks_hold |= r.failed_checks() == 0;
+                    read_clean |= r.clean();
                     if keep_better(&mut best, r) {
                         break 'zones;
                     }
                 }
             }
-            // In neither direction did the check digits all hold: the lines may have been found
-            // short.
-            if !zone_checks_hold {
+            // In neither direction did the zone read clean (its check digits all holding, its
+            // grammar kept): the lines may have been found short.
+            if !read_clean {
                 if let Some(r) = self.read_zone_extended(p, &zone)? {
                     log::debug!("zone read continued: {} failing checks", r.failed_checks());
                     if keep_better(&mut best, r) {

@@ -199,6 +199,11 @@ impl Document {
                 }
             }
         }
+        // A passport's zone is a TD3 (ICAO 9303-4); a card-size zone whose code says passport
+        // (ID cards are A, C or I, 9303-5 and -6) is a passport's zone read short.
+        if matches!(format, Format::Td1 | Format::Td2) && lines.first().is_some_and(|l| l.starts_with('P')) {
+            grammar_errors = grammar_errors.saturating_add(1);
+        }
         let code = field(FieldKind::DocumentCode);
 
         // Names: primary identifier, `<<`, secondary identifiers.
@@ -472,6 +477,18 @@ mod tests {
         assert!(d.grammar_errors > 0);
         assert!(!d.date_of_birth.valid);
         assert!(!d.is_valid());
+    }
+
+    #[test]
+    fn a_card_size_zone_coded_as_a_passport_breaks_the_grammar() {
+        // ICAO 9303-6's TD2 specimen, and the same zone coded P: a passport's zone read short.
+        let card = parse("I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6");
+        assert_eq!(card.grammar_errors, 0);
+        let short = parse("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6");
+        assert_eq!(short.grammar_errors, 1);
+        assert!(short.checks.iter().all(|c| c.valid), "its check digits may all hold");
+        let td1 = parse("P<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<");
+        assert_eq!(td1.grammar_errors, 1);
     }
 
     #[test]
