@@ -96,7 +96,7 @@ pub fn classify(text: &str) -> ValueKind {
     ValueKind::Other
 }
 
-const SAME_ROW_MM: f32 = 1.5;
+pub const SAME_ROW_MM: f32 = 1.5;
 const SAME_COLUMN_MM: f32 = 1.6;
 
 /// Places the value lines. `mrz_birth` and `mrz_expiry` (the MRZ's dates) tell the birth and expiry
@@ -151,8 +151,20 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
             (read[a].line.cy() - read[r].line.cy()).abs().total_cmp(&(read[b].line.cy() - read[r].line.cy()).abs())
         })
     };
-    let mut pob = on_row(birth);
-    let mut poi = on_row(issue);
+    // Or, with no place read on the date's row, the line right of the date on it that reads as
+    // a listed place in part (`HUNAN` with its hanzi lost; alone, a pinyin name could read so).
+    let part_on_row = |row: Option<usize>, abroad: bool| -> Option<usize> {
+        let r = row?;
+        (0..read.len()).find(|&i| {
+            read[i].label.is_none()
+                && matches!(kinds[i], ValueKind::Latin | ValueKind::Han | ValueKind::Other)
+                && read[i].line.x0 > read[r].line.x1
+                && (read[i].line.cy() - read[r].line.cy()).abs() < SAME_ROW_MM
+                && match_place(&read[i].reading.text(), abroad).is_some_and(|m| m.support() >= 0.5)
+        })
+    };
+    let mut pob = on_row(birth).or_else(|| part_on_row(birth, true));
+    let mut poi = on_row(issue).or_else(|| part_on_row(issue, false));
     if pob.is_none() && poi.is_none() && places.len() == 2 {
         pob = Some(places[0]);
         poi = Some(places[1]);
@@ -373,6 +385,28 @@ mod tests {
         // Over the names, a lone letter is the type.
         let f = assign(&page(true), Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         assert_eq!(f.get(Label::Type).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("P"));
+    }
+
+    #[test]
+    fn a_place_read_in_part_on_its_dates_row_is_placed() {
+        // The place of issue's hanzi lost (`GUANGDONG` alone), the place of birth's Latin part
+        // (`湖南`): on their dates' rows, right of the dates, they are the places.
+        let read: Vec<ReadLine> = page(true)
+            .into_iter()
+            .map(|r| match r.reading.text().as_str() {
+                "广东/GUANGDONG" => ReadLine { reading: line(0.0, 0.0, "GUANGDONG").reading, ..r },
+                "湖南/HUNAN" => ReadLine { reading: line(0.0, 0.0, "湖南").reading, ..r },
+                _ => r,
+            })
+            .collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text()).unwrap_or_default();
+        assert_eq!((t(Label::PlaceOfBirth), t(Label::PlaceOfIssue)), ("湖南".into(), "GUANGDONG".into()));
+        // A name's pinyin that spells a place (HUNAN) stays a name: it is on no date's row.
+        let read: Vec<ReadLine> = page(true).into_iter().map(|r| if r.reading.text() == "SAN" { ReadLine { reading: line(0.0, 0.0, "HUNAN").reading, ..r } } else { r }).collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "HUNAN"));
+        assert_eq!(f.get(Label::GivenNames).and_then(|v| v.get(1)).map(|r| r.text()).as_deref(), Some("HUNAN"));
+        assert_eq!(f.get(Label::PlaceOfBirth).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("湖南/HUNAN"));
     }
 
     #[test]

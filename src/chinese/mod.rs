@@ -602,6 +602,48 @@ impl<'a> ChineseReader<'a> {
         Ok(read)
     }
 
+    /// A place (of birth, of issue) with no line read on its row, read where the layout puts it:
+    /// in the places' column (the places read, else the hanzi authority's), on the row of its
+    /// date (the birth date the MRZ's, the issue date the one fitting the MRZ's expiry), as wide
+    /// as the widest place read (else [`PLACE_WIDTH_MM`]). Glare over a place leaves a piece of
+    /// its line, fainter than the value print, or nothing found; read whole, the place is kept
+    /// only when it reads as a listed place ([`normalize::match_place`], support at least
+    /// [`RESCUED_PLACE_SUPPORT`]; the place's confidence carries that support).
+    pub fn rescue_places(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, birth: Option<Ymd>, expiry: Option<Ymd>) -> Result<Vec<ReadLine>, Error> {
+        use fields::{classify, ValueKind, SAME_ROW_MM};
+        let kind_of = |r: &ReadLine| if r.label.is_none() { classify(&r.reading.text()) } else { ValueKind::Other };
+        let date_of = |r: &ReadLine| normalize::parse_date(&r.reading.text()).map(|d| crosscheck::ymd(&d));
+        let places: Vec<TextLine> = read.iter().filter(|r| kind_of(r) == ValueKind::Place).map(|r| r.line).collect();
+        let column = match places.iter().map(|l| l.x0).min_by(f32::total_cmp) {
+            Some(x) => x,
+            None => match read.iter().find(|r| kind_of(r) == ValueKind::AuthorityHan) {
+                Some(r) => r.line.x0,
+                None => return Ok(read),
+            },
+        };
+        let width = places.iter().map(|l| l.width()).fold(PLACE_WIDTH_MM, f32::max);
+        let row_of = |want: &dyn Fn(Ymd) -> bool| {
+            read.iter().filter(|r| kind_of(r) == ValueKind::Date && r.line.x1 < column).find(|r| date_of(r).is_some_and(want)).map(|r| r.line)
+        };
+        let birth_row = birth.and_then(|b| row_of(&|d| d == b));
+        let issue_row = expiry.and_then(|e| row_of(&|d| crosscheck::issue_fits_expiry(d, e)));
+        for (row, abroad) in [(birth_row, true), (issue_row, false)] {
+            let Some(row) = row else { continue };
+            if read.iter().any(|r| r.line.x1 > column && (r.line.cy() - row.cy()).abs() < SAME_ROW_MM) {
+                continue;
+            }
+            let line = TextLine { x0: column, y0: row.y0, x1: column + width, y1: row.y1, parts: 0, contrast: row.contrast };
+            let reading = text::read(self.model, &self.crop(p, frame, &line))?;
+            let fits = normalize::match_place(&reading.text(), abroad).is_some_and(|m| m.support() >= RESCUED_PLACE_SUPPORT);
+            if fits && classify(&reading.text()) == ValueKind::Place {
+                log::debug!("a place read on its date's row");
+                read.push(ReadLine { line, reading, label: None });
+                sort_reading_order(&mut read);
+            }
+        }
+        Ok(read)
+    }
+
     /// The hanzi surname of the split layout (the line above the pinyin surname), where it
     /// read doubtfully as no surname the MRZ's pinyin can be, is read again among the listed
     /// surnames of that pinyin ([`normalize::surname_candidates`]): 候 for 侯 (both HOU), 间 for
@@ -764,6 +806,13 @@ fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, Strin
     }
     pinyin_lines
 }
+
+/// The width of a place's line looked for where no place was read (mm): the longest province
+/// (黑龙江/HEILONGJIANG, about 22 mm at the value size) and some paper.
+const PLACE_WIDTH_MM: f32 = 24.0;
+/// How well a place looked for must read as a listed place ([`normalize::TableMatch::support`]:
+/// 0.6 is two edits over both parts).
+const RESCUED_PLACE_SUPPORT: f64 = 0.6;
 
 /// The name rows' pitch over the dates' (measured on the generated pages: 1.47–1.58).
 const NAME_PITCH_PER_DATE_PITCH: f32 = 1.52;
@@ -972,6 +1021,7 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let read = reader.fit_unpaired_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
     let read = reader.rescue_issue_date(p, &frame, read, &found, threshold, doc.date_of_expiry.ymd())?;
+    let read = reader.rescue_places(p, &frame, read, doc.date_of_birth.ymd(), doc.date_of_expiry.ymd())?;
     let fields = fields::assign(
         &read,
         doc.date_of_birth.ymd(),
@@ -1289,6 +1339,34 @@ mod tests {
         // Without a sex line either, nothing is looked for.
         let model = Rows::new(vec![spelled("2712月/DEC2025", 0.9)]);
         assert_eq!(rescue(&model, vec![line_at(82.2, 97.4, 52.6, "西藏/XIZANG", 0.87)]).len(), 1);
+    }
+
+    #[test]
+    fn a_place_missing_on_its_dates_row_is_read_there() {
+        // Birth 1949-11-28 and issue 2025-12-27 (expiry 2035-12-26) read, the place of issue
+        // read, the place of birth's row empty (glare): read in the places' column on the birth
+        // date's row, and kept when it reads as a listed place.
+        let read = || {
+            vec![
+                line_at(45.8, 67.4, 52.9, "2811月/NOV1949", 0.92),
+                line_at(45.8, 67.4, 60.5, "2712月/DEC2025", 0.92),
+                line_at(82.2, 97.4, 60.4, "西藏/XIZANG", 0.87),
+            ]
+        };
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let rescue = |model: &Rows| ChineseReader::new(model).rescue_places(&prepared, &frame, read(), Some(Ymd::new(1949, 11, 28)), Some(Ymd::new(2035, 12, 26))).unwrap();
+        let model = Rows::new(vec![spelled("湖南/HUNA", 0.8)]);
+        let out = rescue(&model);
+        let place = out.iter().find(|r| r.reading.text() == "湖南/HUNA").expect("the place read on the birth date's row");
+        assert!((place.line.x0 - 82.2).abs() < 1e-3 && (place.line.y0 - 52.9).abs() < 1e-3);
+        // Read as no listed place: nothing kept.
+        let model = Rows::new(vec![spelled("北HB", 0.8)]);
+        assert_eq!(rescue(&model).len(), 3);
+        // No birth date read: nothing looked for.
+        let model = Rows::new(vec![spelled("湖南/HUNAN", 0.8)]);
+        let out = ChineseReader::new(&model).rescue_places(&prepared, &frame, read(), Some(Ymd::new(1950, 1, 1)), Some(Ymd::new(2035, 12, 26))).unwrap();
+        assert_eq!(out.len(), 3);
     }
 
     #[test]

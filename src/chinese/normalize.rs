@@ -187,6 +187,18 @@ pub fn split_bilingual(text: &str) -> (String, String) {
     (han, latin.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Edit distance of a place's Latin reading to a table entry's; a reading of five letters or
+/// more that is the start of the entry (its end washed out or cut: `SHAND` of `SHANDONG`)
+/// counts as one edit from it.
+fn latin_distance(read: &str, entry: &str) -> usize {
+    let whole = edit_distance(read, entry);
+    if read.len() >= 5 && read.len() < entry.len() && entry.is_char_boundary(read.len()) {
+        whole.min(edit_distance(read, &entry[..read.len()]) + 1)
+    } else {
+        whole
+    }
+}
+
 /// The table entry a bilingual place reads as, when one is close enough.
 pub fn match_place(text: &str, abroad_too: bool) -> Option<TableMatch> {
     let (han, latin) = split_bilingual(text);
@@ -199,7 +211,7 @@ pub fn match_place(text: &str, abroad_too: bool) -> Option<TableMatch> {
                 han: h,
                 latin: l,
                 han_dist: (!han.is_empty()).then(|| edit_distance(&han, h)),
-                latin_dist: (!lk.is_empty()).then(|| edit_distance(&lk, &latin_key(l))),
+                latin_dist: (!lk.is_empty()).then(|| latin_distance(&lk, &latin_key(l))),
             };
             let s = m.support();
             if s > 0.0 && best.as_ref().is_none_or(|(b, _)| s > *b) {
@@ -434,6 +446,11 @@ mod tests {
         let m = match_place("湖南/HUNAM", false).unwrap();
         assert_eq!(m.latin, "HUNAN");
         assert!(!m.exact() && m.support() < 1.0);
+        // A Latin part cut short counts one edit from the place it starts, from five letters.
+        let m = match_place("山东/SHAND", false).unwrap();
+        assert_eq!((m.han, m.latin_dist, m.support()), ("山东", Some(1), 0.9));
+        assert_eq!(match_place("SHANX", false).unwrap().latin, "SHANXI");
+        assert!(match_place("HEB", false).is_none_or(|m| m.support() < 0.5));
     }
 
     #[test]
