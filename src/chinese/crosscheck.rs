@@ -359,6 +359,13 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                     None => Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(IMPLAUSIBLE_CAP))),
                 });
             }
+            // Misread in up to half its hanzi (国家林买银理局), nearer the authority of the issue
+            // date read than the other: that authority, never confident.
+            None if issue.is_some_and(|(iy, _)| near_authority(&h, authority_for_issue((i32::from(iy.year), u32::from(iy.month), u32::from(iy.day))))) => {
+                let (iy, ic) = issue.expect("tested");
+                let a = authority_for_issue((i32::from(iy.year), u32::from(iy.month), u32::from(iy.day)));
+                authority = Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(ic).min(FRAGMENT_CAP)));
+            }
             None => {
                 let h = han_only(&h);
                 if !h.is_empty() && !l.trim().is_empty() {
@@ -426,6 +433,16 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
 
 /// Confidence of the Chinese name (the API's `confidence` has no key for it; evaluation and
 /// logs use this).
+/// Whether the hanzi read `h` (four at least) are authority `a`'s name misread in at most half
+/// its hanzi, and nearer it than the other authority's.
+fn near_authority(h: &str, a: (&str, &str)) -> bool {
+    use super::normalize::{edit_distance, AUTHORITY_MPS, AUTHORITY_NIA};
+    let h = han_only(h);
+    let other = if a == AUTHORITY_MPS { AUTHORITY_NIA } else { AUTHORITY_MPS };
+    let d = edit_distance(&h, a.0);
+    h.chars().count() >= 4 && 2 * d <= a.0.chars().count() && d < edit_distance(&h, other.0)
+}
+
 pub fn local_name_confidence(fields: &Fields, repaired: &Repaired) -> f64 {
     let _ = repaired;
     let han = |r: &TextReading| p_of(r, super::normalize::is_han);
@@ -485,6 +502,30 @@ mod tests {
         let r = assembled(&format!("POCHNLIU<<KAI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n{line2}"), &fields);
         let c = r.confidence.get("date_of_issue").unwrap_or(0.0);
         (r.date_of_issue, c)
+    }
+
+    #[test]
+    fn an_authority_misread_in_half_its_hanzi_is_the_issue_dates() {
+        // Expiring 2034-08-18, issued 2024-08-19: the National Immigration Administration's time.
+        let line2 = "EK74266247CHN4211024M3408180SDPZWLJCNPAVEH94";
+        let read = |han: &str, issue: Option<&str>| {
+            let mut fields = Fields::default();
+            fields.values.insert(Label::Authority, vec![reading(han, 0.6)]);
+            if let Some(d) = issue {
+                fields.values.insert(Label::DateOfIssue, vec![reading(d, 0.9)]);
+            }
+            let r = assembled(&format!("POCHNLIU<<KAI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n{line2}"), &fields);
+            let c = r.confidence.get("issuing_authority").unwrap_or(0.0);
+            (r.issuing_authority, c)
+        };
+        // 国家林买银理局: three of seven hanzi wrong, nearer 国家移民管理局 than 公安部出入境管理局.
+        let (a, c) = read("国家林买银理局", Some("19 8月/AUG 2024"));
+        assert_eq!(a.as_deref(), Some("National Immigration Administration, PRC"));
+        assert!(c <= FRAGMENT_CAP);
+        // Without the issue date, or misread in more than half, or dated for the other: nothing.
+        assert_eq!(read("国家林买银理局", None).0, None);
+        assert_eq!(read("国林买银理局局", Some("19 8月/AUG 2024")).0.as_deref().filter(|a| a.starts_with("National")), None);
+        assert!(!near_authority("国家林买银理局", super::super::normalize::AUTHORITY_MPS));
     }
 
     #[test]

@@ -561,9 +561,11 @@ impl<'a> ChineseReader<'a> {
     /// The issue date's line, where a light gradient or glare left it too faint to count as
     /// value print and no line read is an issue date that fits the MRZ's expiry date.
     ///
-    /// The candidates are the full-size lines found in the dates' column below its topmost date
-    /// (or below the sex, where no date was read), fainter than the value threshold but no fainter than [`RESCUE_CONTRAST`] of it, and not
-    /// read yet; nearest the topmost date first, at most [`RESCUE_MAX_LINES`]. A line is kept
+    /// The candidates, top to bottom, at most [`RESCUE_MAX_LINES`]: the full-size lines found in
+    /// the dates' column below its topmost date (or below the sex, where no date was read),
+    /// fainter than the value threshold but no fainter than [`RESCUE_CONTRAST`] of it, not read
+    /// yet; and the dates' column on each place's row where no date was read (glare leaving a
+    /// piece of the line, or nothing, found). A line is kept
     /// only when it reads as a date ten or five years before the expiry (the day after it, give
     /// or take [`crosscheck::issue_fits_expiry`]'s days): nothing else printed there can.
     pub fn rescue_issue_date(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, found: &[TextLine], threshold: f32, expiry: Option<Ymd>) -> Result<Vec<ReadLine>, Error> {
@@ -582,12 +584,21 @@ impl<'a> ChineseReader<'a> {
         let Some(top) = dates.iter().min_by(|a, b| a.line.y0.total_cmp(&b.line.y0)).map(|r| r.line) else { return Ok(read) };
         let column = dates.iter().map(|r| r.line.x0).fold(f32::MAX, f32::min);
         let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
-        let mut candidates: Vec<&TextLine> = found
+        let faint = found
             .iter()
             .filter(|l| l.contrast < threshold && l.contrast >= RESCUE_CONTRAST * threshold && l.height() >= 1.4)
             .filter(|l| l.y0 > top.y1 && (l.x0 - column).abs() <= 2.0 * COLUMN_TOLERANCE_MM)
-            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l)))
+            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l)));
+        // Or nothing of it found but a piece (glare): a place's row (the places' rows are the
+        // dates') where no date was read, as wide as a date read.
+        let width = dates.iter().filter(|r| kind(r, fields::ValueKind::Date)).map(|r| r.line.width()).fold(DATE_WIDTH_MM, f32::max);
+        let place_rows: Vec<TextLine> = read
+            .iter()
+            .filter(|r| kind(r, fields::ValueKind::Place) && r.line.x0 > column + width)
+            .map(|r| TextLine { x0: column, x1: column + width, parts: 0, ..r.line })
+            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l) && kind(r, fields::ValueKind::Date)))
             .collect();
+        let mut candidates: Vec<&TextLine> = faint.chain(place_rows.iter()).collect();
         candidates.sort_by(|a, b| a.y0.total_cmp(&b.y0));
         candidates.truncate(RESCUE_MAX_LINES);
         for c in candidates {
@@ -807,6 +818,9 @@ fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, Strin
     pinyin_lines
 }
 
+/// The width of a date's line looked for where no date was read (mm): `30 12月/DEC 2030` at the
+/// value size is about 20 mm.
+const DATE_WIDTH_MM: f32 = 21.0;
 /// The width of a place's line looked for where no place was read (mm): the longest province
 /// (黑龙江/HEILONGJIANG, about 22 mm at the value size) and some paper.
 const PLACE_WIDTH_MM: f32 = 24.0;
@@ -1332,10 +1346,16 @@ mod tests {
         assert_eq!(rescue(&model, with_issue).len(), 3);
         assert_eq!(model.calls.lock().unwrap().len(), 2, "nothing read");
         // No date read at all (every date faint): the dates' column is the sex's, below it.
-        let sex_only = || vec![line_at(45.8, 50.0, 45.0, "男/M", 0.9), line_at(82.2, 97.4, 52.6, "西藏/XIZANG", 0.87)];
+        let sex_only = || vec![line_at(45.8, 50.0, 45.0, "男/M", 0.9), line_at(76.0, 92.4, 45.0, "中国/CHINESE", 0.87)];
         let model = Rows::new(vec![spelled("2712月/DEC2025", 0.9)]);
         let out = rescue(&model, sex_only());
         assert_eq!(issue(&out), Some(60.5));
+        // Nothing of the issue date's line found, its place read: its row is read.
+        let model = Rows::new(vec![spelled("2712月/DEC2025", 0.9)]);
+        let with_place = vec![line_at(45.8, 67.4, 52.9, "2811月/NOV1949", 0.92), line_at(82.2, 97.4, 60.4, "西藏/XIZANG", 0.87)];
+        let out = ChineseReader::new(&model).rescue_issue_date(&prepared, &frame, with_place, &[], 0.40, expiry).unwrap();
+        let line = out.iter().find(|r| r.reading.text() == "2712月/DEC2025").map(|r| r.line).expect("read on the place's row");
+        assert!((line.x0 - 45.8).abs() < 1e-3 && (line.y0 - 60.4).abs() < 1e-3);
         // Without a sex line either, nothing is looked for.
         let model = Rows::new(vec![spelled("2712月/DEC2025", 0.9)]);
         assert_eq!(rescue(&model, vec![line_at(82.2, 97.4, 52.6, "西藏/XIZANG", 0.87)]).len(), 1);
