@@ -669,9 +669,12 @@ impl<'a> ChineseReader<'a> {
         }
         // The topmost such line: a given name may sound like the surname (LI LI).
         let pinyin = (0..read.len()).filter(|&i| latin_key(&read[i].reading.text()) == key).min_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
-        if let Some(j) = pinyin.and_then(|i| line_above(&read, i)) {
+        // (Not the one-label layout's name row, `JIANG,` starting `JIANG, SHANSHAN`: the hanzi
+        // over it are the whole name, more than a surname's.)
+        let longest = candidates.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+        if let Some(j) = pinyin.filter(|&i| !read[i].reading.text().contains([',', '，'])).and_then(|i| line_above(&read, i)) {
             let han = han_only(&read[j].reading.text());
-            if han.is_empty() || candidates.contains(&han.as_str()) || read[j].reading.min_p() >= SURE_SURNAME_P {
+            if han.is_empty() || han.chars().count() > longest || candidates.contains(&han.as_str()) || read[j].reading.min_p() >= SURE_SURNAME_P {
                 return Ok(read);
             }
             let allow = |c: char| candidates.iter().any(|s| s.contains(c));
@@ -1110,6 +1113,16 @@ mod tests {
         assert_eq!(surname_after_fit("侯", 0.5, "侯"), "侯");
         // The model sees nothing listed: the reading stays.
         assert_eq!(surname_after_fit("候", 0.7, "候"), "候");
+        // Over the one-label layout's name row (`JIANG,` its first piece), the hanzi are the
+        // whole name, not the surname: left as read.
+        let model = text::tests::Fixed::new(&["江"]);
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        for (name, pinyin) in [("江珊山", "JIANG,"), ("江珊山", "JIANG")] {
+            let read = vec![read_line(20.0, name, 0.5), read_line(23.0, pinyin, 0.99)];
+            let read = ChineseReader::new(&model).fit_surname_hanzi(&prepared, &frame, read, "JIANG").unwrap();
+            assert_eq!(read[0].reading.text(), "江珊山");
+        }
     }
 
     /// A fake recognizer giving, call after call, rows of `(character, probability)` (the rest
