@@ -117,8 +117,18 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
     // Dates.
     let dates = of(ValueKind::Date);
     let date = |i: usize| parse_date(&read[i].reading.text()).map(|d| ymd(&d));
-    let mut birth = dates.iter().copied().find(|&i| date(i).is_some() && date(i) == mrz_birth);
-    let mut expiry = dates.iter().copied().find(|&i| Some(i) != birth && date(i).is_some() && date(i) == mrz_expiry);
+    // Or, its month misread (`17 11A/NOV1997`), the date starting with the MRZ date's day and
+    // holding its year.
+    let day_and_year = |i: usize, d: Option<Ymd>| {
+        let digits: String = read[i].reading.text().chars().filter(char::is_ascii_digit).collect();
+        d.is_some_and(|d| digits.starts_with(&format!("{:02}", d.day)) && digits.ends_with(&format!("{:04}", d.year)))
+    };
+    let by_value = |d: Option<Ymd>, not: Option<usize>| {
+        let others = || dates.iter().copied().filter(move |&i| Some(i) != not);
+        others().find(|&i| date(i).is_some() && date(i) == d).or_else(|| others().find(|&i| date(i).is_none() && day_and_year(i, d)))
+    };
+    let mut birth = by_value(mrz_birth, None);
+    let mut expiry = by_value(mrz_expiry, birth);
     if dates.len() == 3 {
         birth = birth.or(Some(dates[0]));
         expiry = expiry.or(Some(dates[2]));
@@ -385,6 +395,22 @@ mod tests {
         // Over the names, a lone letter is the type.
         let f = assign(&page(true), Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         assert_eq!(f.get(Label::Type).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("P"));
+    }
+
+    #[test]
+    fn a_birth_date_with_its_month_misread_is_known_by_its_day_and_year() {
+        // `12 12A/DEC 1990` (月 read A) does not parse; the issue date's line is lost. By its day
+        // and year it is the birth date, so its place is the place of birth.
+        let read: Vec<ReadLine> = page(true)
+            .into_iter()
+            .filter(|r| r.reading.text() != "09 7月/JUL 2010")
+            .map(|r| if r.reading.text() == "12 12月/DEC 1990" { ReadLine { reading: line(0.0, 0.0, "12 12A/DEC1990").reading, ..r } } else { r })
+            .collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
+        assert_eq!(t(Label::DateOfBirth).as_deref(), Some("12 12A/DEC1990"));
+        assert_eq!(t(Label::DateOfIssue), None);
+        assert_eq!(t(Label::PlaceOfBirth).as_deref(), Some("湖南/HUNAN"));
     }
 
     #[test]

@@ -808,7 +808,7 @@ fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, Strin
                     .map(|r| r.line.y0)
                     .min_by(f32::total_cmp)?;
                 let between: Vec<usize> = (0..read.len())
-                    .filter(|&i| latin(i) && !pinyin_lines.iter().any(|&(j, _)| j == i))
+                    .filter(|&i| latin(i) && !latin_key(&read[i].reading.text()).is_empty() && !pinyin_lines.iter().any(|&(j, _)| j == i))
                     .filter(|&i| (read[i].line.x0 - sur.x0).abs() < COLUMN_TOLERANCE_MM && read[i].line.y0 > sur.y1 && read[i].line.y1 < sex)
                     .collect();
                 (between.len() == 1).then(|| between[0])
@@ -1280,6 +1280,17 @@ mod tests {
         let model = Rows::new(vec![vec![vec![('月', 0.5), ('莉', 0.2)]]]);
         let read = vec![line_at(43.1, 45.2, 20.0, "温", 0.9), line_at(43.0, 48.2, 23.0, "WEN", 0.98), line_at(43.0, 45.1, 27.0, "月", 0.3), line_at(42.9, 44.8, 30.0, "U", 0.6)];
         assert_eq!(fit_names(&model, read, ("WEN", "LI"))[2].reading.text(), "月");
+        // The one-label layout, `ZHANG, ZHENMIN` read `ZHANC` (as the surname) over an empty
+        // reading: the empty line is no name part's pinyin, so the line above it stays.
+        let model = Rows::new(vec![vec![vec![('真', 0.5)], vec![], vec![('民', 0.5)]]]);
+        let read = vec![
+            line_at(44.1, 52.8, 20.0, "张珍民", 0.97),
+            line_at(44.1, 52.6, 23.0, "ZHANC", 0.9),
+            line_at(44.1, 50.1, 27.0, "", 1.0),
+            line_at(44.2, 50.8, 30.0, "男/M", 0.9),
+        ];
+        let read = fit_names(&model, read, ("ZHANG", "ZHENMIN"));
+        assert_eq!((read[0].reading.text().as_str(), read[1].reading.text().as_str()), ("张珍民", "ZHANC"));
     }
 
     #[test]
