@@ -202,26 +202,15 @@ fn usual_reading(c: char, reading: &str) -> bool {
 /// the model's hanzi spells it. Each character's probability is its class's probability at
 /// its best step.
 pub fn decode_fitting(probs: &[f32], steps: usize, charset: &[char], step_px: f32, key: &str) -> Option<TextReading> {
-    decode_fitting_where(probs, steps, charset, step_px, key, &|_, _| true)
+    decode_fitting_scored(probs, steps, charset, step_px, key, &|_, _| true, key.len()).map(|(r, _)| r)
 }
 
 /// [`decode_fitting`] with only the hanzi `allow` accepts for the part of `key` starting at a
-/// position (the surname's part among the listed surnames of its pinyin).
-pub fn decode_fitting_where(
-    probs: &[f32],
-    steps: usize,
-    charset: &[char],
-    step_px: f32,
-    key: &str,
-    allow: &dyn Fn(usize, char) -> bool,
-) -> Option<TextReading> {
-    decode_fitting_scored(probs, steps, charset, step_px, key, allow, key.len()).map(|(r, _)| r)
-}
-
-/// [`decode_fitting_where`] with the path's log-probability, so that fits of one line to
-/// different keys can be compared (every path covers all its steps). The hanzi for the part of
-/// `key` from `given_from` on (the given names) are weighed by how common they are in given
-/// names ([`name_commonness`], times [`NAME_PRIOR_WEIGHT`]); `key.len()` weighs none.
+/// position (the surname's part among the listed surnames of its pinyin), and with the path's
+/// log-probability, so that fits of one line to different keys can be compared (every path
+/// covers all its steps). The hanzi for the part of `key` from `given_from` on (the given
+/// names) are weighed by how common they are in given names ([`name_commonness`], times
+/// [`NAME_PRIOR_WEIGHT`]); `key.len()` weighs none.
 pub fn decode_fitting_scored(
     probs: &[f32],
     steps: usize,
@@ -504,7 +493,7 @@ mod tests {
         let probs = rows(5, &[&[(1, 0.9)], &[], &[(2, 0.6), (3, 0.3)], &[], &[(4, 0.9)], &[]]);
         assert_eq!(decode_fitting(&probs, 6, &charset, 8.0, "ZHUGEJIAN").unwrap().text(), "诸阁简");
         let listed = |start: usize, c: char| start >= 5 || "诸葛".contains(c);
-        assert_eq!(decode_fitting_where(&probs, 6, &charset, 8.0, "ZHUGEJIAN", &listed).unwrap().text(), "诸葛简");
+        assert_eq!(decode_fitting_scored(&probs, 6, &charset, 8.0, "ZHUGEJIAN", &listed, 9).unwrap().0.text(), "诸葛简");
     }
 
     #[test]
