@@ -334,6 +334,10 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
     if !auth_lines.is_empty() {
         let h = auth_h.map(|r| r.text()).unwrap_or_default();
         let l = auth_l.map(|r| r.text()).unwrap_or_default();
+        let near_dated = issue.and_then(|(iy, ic)| {
+            let a = authority_for_issue((i32::from(iy.year), u32::from(iy.month), u32::from(iy.day)));
+            near_authority(&h, a).then_some((a, ic))
+        });
         match match_authority(&h, &l) {
             Some((a, d)) => {
                 let mut c = if d == 0 { auth_p.max(0.9 * f64::from(auth_h.map_or(0.0, |r| r.min_p()))) } else { auth_p.min(0.8) };
@@ -361,10 +365,10 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
             }
             // Misread in up to half its hanzi (国家林买银理局), nearer the authority of the issue
             // date read than the other: that authority, never confident.
-            None if issue.is_some_and(|(iy, _)| near_authority(&h, authority_for_issue((i32::from(iy.year), u32::from(iy.month), u32::from(iy.day))))) => {
-                let (iy, ic) = issue.expect("tested");
-                let a = authority_for_issue((i32::from(iy.year), u32::from(iy.month), u32::from(iy.day)));
-                authority = Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(ic).min(FRAGMENT_CAP)));
+            None if near_dated.is_some() => {
+                if let Some((a, ic)) = near_dated {
+                    authority = Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(ic).min(FRAGMENT_CAP)));
+                }
             }
             None => {
                 let h = han_only(&h);
