@@ -576,7 +576,7 @@ impl<'a> ChineseReader<'a> {
         }
         // The dates' column: the dates read, or (none read: all of them faint) the sex's
         // line, which the dates' column starts under.
-        let kind = |r: &ReadLine, k: fields::ValueKind| r.label.is_none() && fields::classify(&r.reading.text()) == k;
+        let kind = |r: &ReadLine, k: fields::ValueKind| value_kind(r) == k;
         let mut dates: Vec<&ReadLine> = read.iter().filter(|r| kind(r, fields::ValueKind::Date)).collect();
         if dates.is_empty() {
             dates = read.iter().filter(|r| kind(r, fields::ValueKind::Sex)).take(1).collect();
@@ -622,7 +622,7 @@ impl<'a> ChineseReader<'a> {
     /// [`RESCUED_PLACE_SUPPORT`]; the place's confidence carries that support).
     pub fn rescue_places(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, birth: Option<Ymd>, expiry: Option<Ymd>) -> Result<Vec<ReadLine>, Error> {
         use fields::{classify, ValueKind, SAME_ROW_MM};
-        let kind_of = |r: &ReadLine| if r.label.is_none() { classify(&r.reading.text()) } else { ValueKind::Other };
+        let kind_of = value_kind;
         let date_of = |r: &ReadLine| normalize::parse_date(&r.reading.text()).map(|d| crosscheck::ymd(&d));
         let places: Vec<TextLine> = read.iter().filter(|r| kind_of(r) == ValueKind::Place).map(|r| r.line).collect();
         let column = match places.iter().map(|l| l.x0).min_by(f32::total_cmp) {
@@ -924,6 +924,11 @@ fn hanzi_line_over_cut_start(read: &[ReadLine], i: usize, keys: &[String; 3]) ->
             let t = read[j].reading.text();
             !t.is_empty() && t.chars().all(is_han)
         })
+}
+
+/// What a value line read holds ([`fields::classify`]); a label holds no value.
+fn value_kind(r: &ReadLine) -> fields::ValueKind {
+    if r.label.is_none() { fields::classify(&r.reading.text()) } else { fields::ValueKind::Other }
 }
 
 /// Whether `a` starts in `l`'s column and ends above its middle.
