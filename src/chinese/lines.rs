@@ -141,6 +141,10 @@ fn line_contrast(img: &GrayImage, l: &[f32; 6]) -> f32 {
     (1.0 - dark / paper).clamp(0.0, 1.0)
 }
 
+/// Fewest lines the value print's class of [`value_contrast_threshold`] holds (a data page has
+/// a dozen values).
+const MIN_VALUE_LINES: usize = 4;
+
 /// The contrast that separates the value print (black) from the label print (fine, light): a
 /// two-class split (Otsu) of the lines' contrasts, kept within 0.40..0.52.
 pub fn value_contrast_threshold(lines: &[TextLine]) -> f32 {
@@ -154,6 +158,11 @@ pub fn value_contrast_threshold(lines: &[TextLine]) -> f32 {
     let (mut best, mut best_t, mut sum0) = (f32::MIN, 0.5, 0.0);
     for i in 0..c.len() - 1 {
         sum0 += c[i];
+        // The value print is never a line or two: a split that leaves fewer lines above it
+        // separates an outlier (a dark mark, a photo's edge), not the values from the labels.
+        if c.len() - (i + 1) < MIN_VALUE_LINES {
+            break;
+        }
         let (n0, n1) = ((i + 1) as f32, n - (i + 1) as f32);
         let (m0, m1) = (sum0 / n0, (total - sum0) / n1);
         let between = n0 * n1 * (m0 - m1).powi(2);
@@ -308,6 +317,21 @@ pub fn find_lines(page: &PageImage) -> Vec<TextLine> {
 mod tests {
     use super::*;
     use crate::chinese::page::{PageFrame, PageImage};
+
+    #[test]
+    fn one_dark_mark_does_not_set_the_value_contrast() {
+        let line = |y: f32, contrast: f32| TextLine { x0: 40.0, y0: y, x1: 60.0, y1: y + 1.8, parts: 4, contrast };
+        // A page at 5 px/mm: blur has brought values and labels to one contrast (0.36..0.45),
+        // and one dark mark (0.58) stands out. The split must not fall between it and the rest.
+        let mut lines: Vec<TextLine> = (0..16).map(|i| line(12.0 + 3.0 * i as f32, 0.36 + 0.006 * i as f32)).collect();
+        lines.push(line(34.0, 0.58));
+        let t = value_contrast_threshold(&lines);
+        assert!(t <= 0.45, "threshold {t} leaves only the dark mark above it");
+        // A clear page still splits labels (0.3) from values (0.8).
+        let clear: Vec<TextLine> = (0..12).map(|i| line(12.0 + 3.0 * i as f32, if i % 2 == 0 { 0.3 } else { 0.8 })).collect();
+        let t = value_contrast_threshold(&clear);
+        assert!((0.40..=0.52).contains(&t) && t > 0.3, "{t}");
+    }
 
     fn page_with(boxes: &[(u32, u32, u32, u32)]) -> PageImage {
         let mut img = GrayImage::from_pixel(400, 200, image::Luma([210]));
