@@ -8,6 +8,11 @@
 //! 368 bytes, luma 0..255 after the contract's normalisation) and `OUT_PREFIX.txt` (one truth
 //! line per strip). `models/train/train_mrz.py --pages OUT_PREFIX` mixes them into training.
 //! Only for generator output with training seeds (< 900000): never for evaluation sets.
+//!
+//! With `--drawn` (before OUT_PREFIX), a document whose zone the locator misses, or finds but
+//! reads too far from the truth, gives the strips of the zone the generator drew
+//! ([`passread::eval::drawn_zone`]) instead: hard photographs, where the locator fails most,
+//! then still teach the recognizer their optics.
 
 use std::io::Write;
 
@@ -37,15 +42,17 @@ fn jitter(seed: &mut u64) -> f32 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let drawn = args.iter().any(|a| a == "--drawn");
+    args.retain(|a| a != "--drawn");
     if args.len() < 3 {
-        return Err("usage: dump_strips OUT_PREFIX DIR [DIR...]".into());
+        return Err("usage: dump_strips [--drawn] OUT_PREFIX DIR [DIR...]".into());
     }
     let engine = Engine::new()?;
     let model = TractLineModel::embedded()?;
     let mut pixels = std::io::BufWriter::new(std::fs::File::create(format!("{}.u8", args[1]))?);
     let mut labels = std::io::BufWriter::new(std::fs::File::create(format!("{}.txt", args[1]))?);
-    let (mut images, mut located, mut strips, mut exact_lines, mut lines_total) = (0, 0, 0, 0, 0);
+    let (mut images, mut located, mut strips, mut exact_lines, mut lines_total, mut from_drawn) = (0, 0, 0, 0, 0, 0);
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for dir in &args[2..] {
         let dir = std::path::Path::new(dir);
@@ -74,12 +81,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             // A zone that reads closer than a third of its characters is this MRZ in this direction.
             let total: usize = mrz.iter().map(|l| l.len()).sum();
-            let Some((d, geoms)) = best.filter(|b| b.0 * 3 < total) else { continue };
-            located += 1;
-            lines_total += mrz.len();
-            if d == 0 {
-                exact_lines += mrz.len();
-            }
+            let geoms = match best.filter(|b| b.0 * 3 < total) {
+                Some((d, geoms)) => {
+                    located += 1;
+                    lines_total += mrz.len();
+                    if d == 0 {
+                        exact_lines += mrz.len();
+                    }
+                    geoms
+                }
+                None if drawn => {
+                    let Some(zone) = passread::eval::drawn_zone(&t["scene"], mrz.len(), mrz[0].len()) else { continue };
+                    from_drawn += 1;
+                    zone.lines
+                }
+                None => continue,
+            };
             for (g, want) in geoms.iter().zip(&mrz) {
                 for copy in 0..3 {
                     let mut g = *g;
@@ -104,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     pixels.flush()?;
     labels.flush()?;
     eprintln!(
-        "{images} documents with an MRZ, {located} located and matched, {strips} strips; zones read exactly now: {exact_lines}/{lines_total} lines"
+        "{images} documents with an MRZ, {located} located and matched, {from_drawn} from the drawn zone, {strips} strips; located zones read exactly now: {exact_lines}/{lines_total} lines"
     );
     Ok(())
 }

@@ -293,3 +293,67 @@ impl Report {
         out.join("\n")
     }
 }
+
+/// The zone the generator drew, from a document's `scene` in `truth.jsonl`: its `mrz_quad`
+/// (the box's corners in image pixels: left top, right top, right bottom, left bottom, from the
+/// first line's cap tops to the last line's baseline) and the layout's character height and line
+/// pitch (`layout.mrz`, mm), for `lines` lines of `chars` characters. The zone a perfect locator
+/// would give: diagnostics (`examples/zone_oracle`) and training strips (`examples/dump_strips`)
+/// use it where the locator misses. `None` when the scene lacks these.
+pub fn drawn_zone(scene: &Value, lines: usize, chars: usize) -> Option<crate::locate::Zone> {
+    let quad: Vec<(f32, f32)> = scene["mrz_quad"]
+        .as_array()?
+        .iter()
+        .map(|p| Some((p[0].as_f64()? as f32, p[1].as_f64()? as f32)))
+        .collect::<Option<_>>()?;
+    let m = &scene["layout"]["mrz"];
+    let (char_h, pitch) = (m["char_h_mm"].as_f64()? as f32, m["line_pitch_mm"].as_f64()? as f32);
+    if quad.len() != 4 || lines == 0 || chars == 0 {
+        return None;
+    }
+    let at = |u: f32, v: f32| {
+        let top = (quad[0].0 + u * (quad[1].0 - quad[0].0), quad[0].1 + u * (quad[1].1 - quad[0].1));
+        let bottom = (quad[3].0 + u * (quad[2].0 - quad[3].0), quad[3].1 + u * (quad[2].1 - quad[3].1));
+        (top.0 + v * (bottom.0 - top.0), top.1 + v * (bottom.1 - top.1))
+    };
+    let height_mm = (lines - 1) as f32 * pitch + char_h;
+    // A glyph's ink starts about 0.3 mm into its 2.54 mm cell.
+    let u0 = 0.3 / (chars as f32 * 2.54);
+    let geoms = (0..lines)
+        .map(|i| {
+            let vc = (char_h / 2.0 + i as f32 * pitch) / height_mm;
+            let dv = char_h / 2.0 / height_mm;
+            let (x0, y0) = at(u0, vc);
+            let (x1, y1) = at(1.0 - u0, vc);
+            let (a, b) = (at(0.5, vc - dv), at(0.5, vc + dv));
+            let height = ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+            crate::rectify::LineGeom { x0, y0, x1, y1, height, bow: 0.0 }
+        })
+        .collect();
+    Some(crate::locate::Zone { lines: geoms })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_drawn_zone_puts_each_line_at_its_pitch_inside_the_box() {
+        // An upright two-line box, 10 px/mm: 44 cells of 2.54 mm, char 2.0 mm, pitch 4.0 mm.
+        let scene = serde_json::json!({
+            "mrz_quad": [[100.0, 50.0], [1217.6, 50.0], [1217.6, 110.0], [100.0, 110.0]],
+            "layout": {"mrz": {"char_h_mm": 2.0, "line_pitch_mm": 4.0}}
+        });
+        let zone = drawn_zone(&scene, 2, 44).unwrap();
+        assert_eq!(zone.lines.len(), 2);
+        let (a, b) = (&zone.lines[0], &zone.lines[1]);
+        // Line 1's middle is a half character below the box's top, line 2 a pitch lower.
+        assert!((a.y0 - 60.0).abs() < 0.01 && (a.y1 - 60.0).abs() < 0.01, "{a:?}");
+        assert!((b.y0 - 100.0).abs() < 0.01, "{b:?}");
+        assert!((a.height - 20.0).abs() < 0.01);
+        // The ends sit 0.3 mm inside the box.
+        assert!((a.x0 - 103.0).abs() < 0.01 && (a.x1 - 1214.6).abs() < 0.01, "{a:?}");
+        // A scene without the box gives none.
+        assert!(drawn_zone(&serde_json::json!({}), 2, 44).is_none());
+    }
+}
