@@ -229,13 +229,22 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
     // Names: the dates' column, above the sex (or the birth date), below the type letter.
     // The column's left edge at a height: a page frame a degree or two off turns the column, so
     // its slope comes from the dates' starts (dx per dy, at most 0.1).
-    let anchor = birth.or(issue).or(expiry).map(|i| (read[i].line.x0, read[i].line.y0));
+    // The column is where most of the sex and the dates start: one line found wider than its
+    // text (a date joined to print left of it) must not move it.
     let column_dates: Vec<(f32, f32)> = [birth, issue, expiry].iter().flatten().map(|&i| (read[i].line.x0, read[i].line.y0)).collect();
     let slope = match (column_dates.first(), column_dates.last()) {
-        (Some(a), Some(b)) if b.1 - a.1 > 5.0 => ((b.0 - a.0) / (b.1 - a.1)).clamp(-0.1, 0.1),
+        (Some(a), Some(b)) if b.1 - a.1 > 5.0 && (b.0 - a.0).abs() < SAME_COLUMN_MM => ((b.0 - a.0) / (b.1 - a.1)).clamp(-0.1, 0.1),
         _ => 0.0,
     };
-    let column_x = |y: f32| anchor.map(|(x, ay)| x + slope * (y - ay));
+    let sex_line = of(ValueKind::Sex).first().map(|&i| (read[i].line.x0, read[i].line.y0));
+    let anchors: Vec<(f32, f32)> = sex_line.into_iter().chain(column_dates.iter().copied()).collect();
+    let column_x = |y: f32| {
+        let mut xs: Vec<f32> = anchors.iter().map(|&(x, ay)| x + slope * (y - ay)).collect();
+        xs.sort_by(f32::total_cmp);
+        // The median (the lower middle of an even count: of two, the sex's or the first date's
+        // column is as good as the other's).
+        (!xs.is_empty()).then(|| xs[(xs.len() - 1) / 2])
+    };
     let bottom = of(ValueKind::Sex).first().or(birth.as_ref()).map(|&i| read[i].line.y0);
     let name_lines: Vec<usize> = (0..read.len())
         .filter(|&i| matches!(kinds[i], ValueKind::Han | ValueKind::Latin))
@@ -395,6 +404,25 @@ mod tests {
         // Over the names, a lone letter is the type.
         let f = assign(&page(true), Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         assert_eq!(f.get(Label::Type).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("P"));
+    }
+
+    #[test]
+    fn a_date_found_wider_than_its_text_does_not_move_the_names_column() {
+        // The birth date's line joined print 6 mm left of it: the column is still where the
+        // sex and the other dates start, and the names in it are found.
+        for split in [true, false] {
+            let read: Vec<ReadLine> = page(split)
+                .into_iter()
+                .map(|r| if r.reading.text() == "12 12月/DEC 1990" { ReadLine { line: TextLine { x0: r.line.x0 - 6.0, ..r.line }, ..r } } else { r })
+                .collect();
+            let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+            let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
+            if split {
+                assert_eq!((t(Label::Surname).as_deref(), t(Label::GivenNames).as_deref()), (Some("张"), Some("三")));
+            } else {
+                assert_eq!(t(Label::Name).as_deref(), Some("张三"));
+            }
+        }
     }
 
     #[test]
