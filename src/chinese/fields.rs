@@ -264,7 +264,16 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         name_lines.drain(..=pos);
     }
     let hans: Vec<usize> = name_lines.iter().copied().filter(|&i| kinds[i] == ValueKind::Han).collect();
-    let latins: Vec<usize> = name_lines.iter().copied().filter(|&i| kinds[i] == ValueKind::Latin).collect();
+    let mut latins: Vec<usize> = name_lines.iter().copied().filter(|&i| kinds[i] == ValueKind::Latin).collect();
+    // One hanzi line and no pinyin in the column: the pinyin under it that lost its start
+    // (`GU, ` of `GU, XIXUAN` washed out) starts right of the column, still under the hanzi.
+    if let ([h], true) = (hans.as_slice(), latins.is_empty()) {
+        let han = read[*h].line;
+        latins.extend((0..read.len()).find(|&i| {
+            let l = read[i].line;
+            kinds[i] == ValueKind::Latin && l.x0 > han.x0 && l.x0 < han.x1 && l.y0 > han.cy() && l.y0 - han.y1 < 1.5 * han.height()
+        }));
+    }
     let joined = latins.iter().any(|&i| read[i].reading.text().contains(','));
     let (sur, given) = names;
     if joined || (hans.len() == 1 && latins.len() == 1 && !given.is_empty()) {
@@ -423,6 +432,18 @@ mod tests {
                 assert_eq!(t(Label::Name).as_deref(), Some("张三"));
             }
         }
+    }
+
+    #[test]
+    fn a_name_pinyin_that_lost_its_start_still_goes_with_the_hanzi_above() {
+        // `ZHANG, SAN` read `SAN` from 4 mm right of the column: under the one hanzi line.
+        let read: Vec<ReadLine> = page(false)
+            .into_iter()
+            .map(|r| if r.reading.text() == "ZHANG, SAN" { line(15.0, 49.0, "SAN") } else { r })
+            .collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        let t = |i: usize| f.get(Label::Name).and_then(|v| v.get(i)).map(|r| r.text());
+        assert_eq!((t(0).as_deref(), t(1).as_deref()), (Some("张三"), Some("SAN")));
     }
 
     #[test]
