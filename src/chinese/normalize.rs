@@ -180,10 +180,13 @@ impl TableMatch {
     }
 }
 
-/// Splits a bilingual value `湖南/HUNAN` into its hanzi and Latin parts.
+/// Splits a bilingual value `湖南/HUNAN` into its hanzi and Latin parts. Where the slash was
+/// read, the Latin part is what follows it and the hanzi what precedes it: a hanzi misread as
+/// a letter (`R西/SHAANXO`, 陕 read R) is no part of the pinyin.
 pub fn split_bilingual(text: &str) -> (String, String) {
-    let han = han_only(text);
-    let latin: String = text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
+    let (before, after) = text.rsplit_once('/').unwrap_or((text, text));
+    let han = han_only(before);
+    let latin: String = after.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
     (han, latin.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
@@ -451,6 +454,11 @@ mod tests {
         assert_eq!((m.han, m.latin_dist, m.support()), ("山东", Some(1), 0.9));
         assert_eq!(match_place("SHANX", false).unwrap().latin, "SHANXI");
         assert!(match_place("HEB", false).is_none_or(|m| m.support() < 0.5));
+        // 陕 read as a letter before the slash: not part of the pinyin.
+        let m = match_place("R西/SHAANXO", false).unwrap();
+        assert_eq!((m.han, m.latin), ("陕西", "SHAANXI"));
+        assert_eq!(split_bilingual("R西/SHAANXO"), ("西".to_string(), "SHAANXO".to_string()));
+        assert_eq!(split_bilingual("中国CHINESE"), ("中国".to_string(), "CHINESE".to_string()));
     }
 
     #[test]
