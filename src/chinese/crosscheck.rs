@@ -11,7 +11,7 @@
 
 use super::labels::Label;
 use super::normalize::{
-    authority_for_issue, authority_from_fragment, han_only, is_chinese_nationality, latin_key, match_authority, match_place, normalize_authority_latin,
+    authority_for_issue, authority_from_fragment, edit_distance, han_only, is_chinese_nationality, latin_key, match_authority, match_place, normalize_authority_latin,
     parse_date, parse_sex, sex_han, split_bilingual, PrintedDate, MONTHS,
 };
 use super::text::TextReading;
@@ -269,7 +269,21 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
     let mut issue: Option<(Ymd, f64)> = None;
     if let Some(r) = first(Label::DateOfIssue) {
         let vp = p_of(r, |c| c.is_ascii_alphanumeric() || c == '月');
-        match parse_date(&r.text()) {
+        let text = r.text();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        // The validity's issue date (ten years, or five for a holder under 16 on the ten-year
+        // date), when the reading holds its month and is one digit from its day, month and year
+        // (`02月/FEB2024` of `09 2月/FEB 2024`, its 9 lost; `2015` read for `2018`).
+        let one_digit_off = || {
+            let e = expiry_ymd?;
+            let [ten, five] = plausible_issue_dates(e);
+            let minor = dob_ymd.is_some_and(|b| unix_days(add_years(b, 16)) > unix_days(ten));
+            let c = if minor { five } else { ten };
+            let month_read = text.contains(&format!("{}月", c.month)) || latin_key(&text).contains(MONTHS[usize::from(c.month) - 1]);
+            let want = format!("{:02}{}{:04}", c.day, c.month, c.year);
+            (month_read && edit_distance(&digits, &want) == 1).then_some(c)
+        };
+        match parse_date(&text) {
             Some(d) => {
                 let y = ymd(&d);
                 let c = match expiry_ymd {
@@ -278,13 +292,16 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                     None => vp.min(0.8),
                 };
                 issue = Some((y, if d.month_confirmed { c } else { c.min(0.85) }));
+                if expiry_ymd.is_some_and(|e| !issue_fits_expiry(y, e)) {
+                    if let Some(c) = one_digit_off() {
+                        issue = Some((c, vp.min(PARTIAL_ISSUE_CAP)));
+                    }
+                }
             }
             None => {
                 // Unparsable text: the expiry's candidate dates whose digits are all in it, or
                 // whose day and month are, with what was read of the year (glare washing out
                 // `2018` of `21 7月/JUL 2018`).
-                let text = r.text();
-                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
                 if let Some(e) = expiry_ymd {
                     let whole = |c: &Ymd| digits.starts_with(&format!("{:02}", c.day)) && digits.ends_with(&format!("{:04}", c.year));
                     let partly = |c: &Ymd| {
@@ -305,6 +322,8 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                         if partly_fits.contains(&pick) {
                             issue = Some((pick, vp.min(PARTIAL_ISSUE_CAP)));
                         }
+                    } else if let Some(c) = one_digit_off() {
+                        issue = Some((c, vp.min(PARTIAL_ISSUE_CAP)));
                     }
                 }
             }
@@ -548,6 +567,22 @@ mod tests {
         assert_eq!(issue_read(adult, "18 8月/AUG 2").0, None);
         assert_eq!(issue_read(adult, "19 9月/SEP 2").0, None);
         assert_eq!(issue_read(adult, "19 8月/AUG 21").0, None);
+    }
+
+    #[test]
+    fn an_issue_date_one_digit_from_the_validity_is_the_validitys() {
+        // Expiring 2034-08-18: issued 2024-08-19. The year misread (2021), or the day's 9 lost
+        // (`18月` of `19 8月`): the validity's date, doubtful.
+        let adult = "EK74266247CHN4211024M3408180SDPZWLJCNPAVEH94";
+        for printed in ["19 8月/AUG 2021", "18月/AUG2024"] {
+            let (d, c) = issue_read(adult, printed);
+            assert_eq!(d.as_deref(), Some("2024-08-19"), "{printed}");
+            assert!(c <= PARTIAL_ISSUE_CAP, "{printed}: {c}");
+        }
+        // Two digits off, or the month not read: the reading stands (doubtful), or nothing.
+        let (d, c) = issue_read(adult, "19 8月/AUG 2011");
+        assert!(d.as_deref() == Some("2011-08-19") && c <= IMPLAUSIBLE_CAP, "{d:?} {c}");
+        assert_eq!(issue_read(adult, "1 2024").0, None);
     }
 
     #[test]
