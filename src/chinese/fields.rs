@@ -11,7 +11,7 @@
 
 use super::labels::Label;
 use super::normalize::{han_only, is_chinese_nationality, is_han, latin_key, match_authority, match_place, parse_date, parse_sex};
-use super::crosscheck::{issue_fits_expiry, ymd};
+use super::crosscheck::{issue_fits_expiry, plausible_issue_dates, ymd};
 use super::{Fields, ReadLine};
 use crate::mrz::Ymd;
 
@@ -136,7 +136,12 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
     let rest: Vec<usize> = dates.iter().copied().filter(|&i| Some(i) != birth && Some(i) != expiry).collect();
     // A date ten or five years before the MRZ's expiry is the issue date, wherever it sits
     // (the birth date misread as no MRZ date leaves the positions in doubt).
-    let fits_expiry = |i: usize| date(i).zip(mrz_expiry).is_some_and(|(d, e)| issue_fits_expiry(d, e));
+    // (Or, not parsed, it starts with the day of such a date and ends with its year.)
+    let fits_expiry = |i: usize| match (date(i), mrz_expiry) {
+        (Some(d), Some(e)) => issue_fits_expiry(d, e),
+        (None, Some(e)) => plausible_issue_dates(e).into_iter().any(|c| day_and_year(i, Some(c))),
+        _ => false,
+    };
     let issue = match (birth, expiry) {
         _ if rest.iter().any(|&i| fits_expiry(i)) => rest.iter().copied().find(|&i| fits_expiry(i)),
         (Some(b), Some(e)) => {
@@ -444,6 +449,22 @@ mod tests {
         let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         let t = |i: usize| f.get(Label::Name).and_then(|v| v.get(i)).map(|r| r.text());
         assert_eq!((t(0).as_deref(), t(1).as_deref()), (Some("张三"), Some("SAN")));
+    }
+
+    #[test]
+    fn an_issue_date_with_its_month_misread_is_known_by_the_validity() {
+        // Only the issue date read as a date (`099/5EP2010`, 月 read 9 and S read 5), neither
+        // MRZ date on the page: it starts with the day and ends with the year of the date ten
+        // years before the expiry.
+        let read: Vec<ReadLine> = page(true)
+            .into_iter()
+            .filter(|r| !matches!(r.reading.text().as_str(), "12 12月/DEC 1990" | "08 7月/JUL 2020"))
+            .map(|r| if r.reading.text() == "09 7月/JUL 2010" { ReadLine { reading: line(0.0, 0.0, "097/JUL2010").reading, ..r } } else { r })
+            .collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
+        assert_eq!(t(Label::DateOfIssue).as_deref(), Some("097/JUL2010"));
+        assert_eq!(t(Label::PlaceOfIssue).as_deref(), Some("广东/GUANGDONG"));
     }
 
     #[test]

@@ -164,9 +164,19 @@ impl TableMatch {
     pub fn exact(&self) -> bool {
         self.han_dist == Some(0) && self.latin_dist == Some(0)
     }
-    /// How much the reading supports the entry: 1 exact both, lower with errors.
+    /// How much the reading supports the entry: 1 exact both, lower with errors. The hanzi
+    /// read exactly, or the pinyin within one letter, with the other part read as nothing like
+    /// the entry (`天津TANHN`: the pinyin blurred past reading) still support it, up to
+    /// [`ONE_PART_SUPPORT`]. (Hanzi one off alone would not: `西` is one from four provinces.)
     pub fn support(&self) -> f64 {
-        match (self.han_dist, self.latin_dist) {
+        let both = Self::support_of(self.han_dist, self.latin_dist);
+        let han_alone = if self.han_dist == Some(0) { Self::support_of(self.han_dist, None) } else { 0.0 };
+        let alone = han_alone.max(Self::support_of(None, self.latin_dist));
+        both.max(alone.min(ONE_PART_SUPPORT))
+    }
+
+    fn support_of(han_dist: Option<usize>, latin_dist: Option<usize>) -> f64 {
+        match (han_dist, latin_dist) {
             (Some(0), Some(0)) => 1.0,
             // The hanzi decide between pinyin one letter apart (山西 SHANXI, 陕西 SHAANXI).
             (Some(0), Some(1)) => 0.9,
@@ -179,6 +189,9 @@ impl TableMatch {
         }
     }
 }
+
+/// Most a place is supported by one of its parts when the other reads as something else.
+pub const ONE_PART_SUPPORT: f64 = 0.6;
 
 /// Splits a bilingual value `湖南/HUNAN` into its hanzi and Latin parts. Where the slash was
 /// read, the Latin part is what follows it and the hanzi what precedes it: a hanzi misread as
@@ -454,6 +467,10 @@ mod tests {
         assert_eq!((m.han, m.latin_dist, m.support()), ("山东", Some(1), 0.9));
         assert_eq!(match_place("SHANX", false).unwrap().latin, "SHANXI");
         assert!(match_place("HEB", false).is_none_or(|m| m.support() < 0.5));
+        // One part read exactly (or the pinyin one letter off), the other nothing like it.
+        assert_eq!(match_place("天津TANHN", true).map(|m| (m.latin, m.support())), Some(("TIANJIN", ONE_PART_SUPPORT)));
+        assert_eq!(match_place("氏/SHAANX", false).map(|m| (m.latin, m.support())), Some(("SHAANXI", 0.5)));
+        assert!(match_place("西/QQQQ", false).is_none(), "西 alone is one from several provinces");
         // 陕 read as a letter before the slash: not part of the pinyin.
         let m = match_place("R西/SHAANXO", false).unwrap();
         assert_eq!((m.han, m.latin), ("陕西", "SHAANXI"));
