@@ -8,7 +8,8 @@
 //! documents, the locator finding the drawn zone, the drawn zone reading exactly (an upper bound
 //! for a perfect locator), and the reader's own exact rate (`Engine::read`). With `--list`, one
 //! line per document the reader misses: located or not, and what the drawn zone reads; with
-//! `--text` also its lines as read under the truth.
+//! `--text` also its lines as read under the truth; with `--geometry` the drawn and the located
+//! zones' lines.
 
 use std::collections::BTreeMap;
 
@@ -35,7 +36,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         row[0] += 1;
         let Ok(img) = passread::input::read_file(&dir.join(file)) else { continue };
         let p = engine.prepare(&img);
-        let located = engine.locate(&p).iter().any(|z| z.same_as(&drawn));
+        let zones = engine.locate(&p);
+        let located = zones.iter().any(|z| z.same_as(&drawn));
+        if args.iter().any(|a| a == "--geometry") {
+            println!("{file} drawn: {:?}", drawn.lines);
+            for z in zones.iter().filter(|z| z.same_as(&drawn)) {
+                println!("{file} located: {:?}", z.lines);
+            }
+        }
         let mut reading = engine.read_zone(&p, &drawn)?;
         if let Some(r) = &reading {
             if r.failed_checks() > 0 || r.min_confidence() < 0.6 {
