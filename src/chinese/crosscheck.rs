@@ -271,17 +271,22 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
         let vp = p_of(r, |c| c.is_ascii_alphanumeric() || c == '月');
         let text = r.text();
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        // The validity's issue date (ten years, or five for a holder under 16 on the ten-year
-        // date), when the reading holds its month and is one digit from its day, month and year
+        let month_read = |c: &Ymd| text.contains(&format!("{}月", c.month)) || latin_key(&text).contains(MONTHS[usize::from(c.month) - 1]);
+        // The validity's issue date: ten years, or five for a holder under 16 on the ten-year date.
+        let validity = expiry_ymd.map(|e| {
+            let [ten, five] = plausible_issue_dates(e);
+            if dob_ymd.is_some_and(|b| unix_days(add_years(b, 16)) > unix_days(ten)) {
+                five
+            } else {
+                ten
+            }
+        });
+        // It, when the reading holds its month and is one digit from its day, month and year
         // (`02月/FEB2024` of `09 2月/FEB 2024`, its 9 lost; `2015` read for `2018`).
         let one_digit_off = || {
-            let e = expiry_ymd?;
-            let [ten, five] = plausible_issue_dates(e);
-            let minor = dob_ymd.is_some_and(|b| unix_days(add_years(b, 16)) > unix_days(ten));
-            let c = if minor { five } else { ten };
-            let month_read = text.contains(&format!("{}月", c.month)) || latin_key(&text).contains(MONTHS[usize::from(c.month) - 1]);
+            let c = validity?;
             let want = format!("{:02}{}{:04}", c.day, c.month, c.year);
-            (month_read && edit_distance(&digits, &want) == 1).then_some(c)
+            (month_read(&c) && edit_distance(&digits, &want) == 1).then_some(c)
         };
         match parse_date(&text) {
             Some(d) => {
@@ -306,9 +311,8 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                     let whole = |c: &Ymd| digits.starts_with(&format!("{:02}", c.day)) && digits.ends_with(&format!("{:04}", c.year));
                     let partly = |c: &Ymd| {
                         let (day, month) = (format!("{:02}", c.day), c.month.to_string());
-                        let month_read = text.contains(&format!("{month}月")) || latin_key(&text).contains(MONTHS[usize::from(c.month) - 1]);
                         let rest = digits.strip_prefix(&day).map(|d| d.strip_prefix(&month).unwrap_or(d));
-                        month_read && rest.is_some_and(|y| format!("{:04}", c.year).starts_with(y))
+                        month_read(c) && rest.is_some_and(|y| format!("{:04}", c.year).starts_with(y))
                     };
                     let [ten, five] = plausible_issue_dates(e);
                     let whole_fits: Vec<Ymd> = [ten, five].into_iter().filter(whole).collect();
@@ -316,10 +320,7 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                     if whole_fits.len() == 1 {
                         issue = Some((whole_fits[0], vp.min(0.7)));
                     } else if !partly_fits.is_empty() {
-                        // Ten years, or five for a holder under 16 on the ten-year date.
-                        let minor = dob_ymd.is_some_and(|b| unix_days(add_years(b, 16)) > unix_days(ten));
-                        let pick = if minor { five } else { ten };
-                        if partly_fits.contains(&pick) {
+                        if let Some(pick) = validity.filter(|v| partly_fits.contains(v)) {
                             issue = Some((pick, vp.min(PARTIAL_ISSUE_CAP)));
                         }
                     } else if let Some(c) = one_digit_off() {
