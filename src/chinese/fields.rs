@@ -453,9 +453,9 @@ mod tests {
 
     #[test]
     fn an_issue_date_with_its_month_misread_is_known_by_the_validity() {
-        // Only the issue date read as a date (`099/5EP2010`, 月 read 9 and S read 5), neither
-        // MRZ date on the page: it starts with the day and ends with the year of the date ten
-        // years before the expiry.
+        // Only the issue date read as a date, its 月 and the space lost (`097/JUL2010`, as
+        // `099/5EP2023` on a page at 5 px/mm), neither MRZ date on the page: it starts with
+        // the day and ends with the year of the date ten years before the expiry.
         let read: Vec<ReadLine> = page(true)
             .into_iter()
             .filter(|r| !matches!(r.reading.text().as_str(), "12 12月/DEC 1990" | "08 7月/JUL 2020"))
