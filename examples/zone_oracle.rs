@@ -3,10 +3,10 @@
 //! `cargo run --release --example zone_oracle -- DIR [--list]` reads a generator directory
 //! (`truth.jsonl`). For every document it builds the zone the generator drew (from the scene's
 //! `mrz_quad` and the layout's character height and line pitch), reads it with the reader's own
-//! strips, recognizer and repair (`Engine::read_zone`, then varied strips when unsure, as `read`
-//! does), and checks whether any zone the locator found is that zone. Per difficulty it prints:
-//! documents, the locator finding the drawn zone, the drawn zone reading exactly (an upper bound
-//! for a perfect locator), and the reader's own exact rate (`Engine::read`). With `--list`, one
+//! strips, recognizer and repair (`Engine::read_zone_settled`, as `read` reads each zone), and
+//! checks whether any zone the locator found is that zone. Per difficulty it prints: documents,
+//! the locator finding the drawn zone, the drawn zone reading exactly (an upper bound for a
+//! perfect locator), and the reader's own exact rate (`Engine::read`). With `--list`, one
 //! line per document the reader misses: located or not, and what the drawn zone reads; with
 //! `--text` also its lines as read under the truth; with `--geometry` the drawn and the located
 //! zones' lines.
@@ -44,17 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("{file} located: {:?}", z.lines);
             }
         }
-        let mut reading = engine.read_zone(&p, &drawn)?;
-        if let Some(r) = &reading {
-            if r.failed_checks() > 0 || r.min_confidence() < 0.6 {
-                let chars = r.lines[0].text.len();
-                if let Some(v) = engine.read_zone_varied(&p, &drawn, chars)? {
-                    if v.failed_checks() <= r.failed_checks() {
-                        reading = Some(v);
-                    }
-                }
-            }
-        }
+        let reading = engine.read_zone_settled(&p, &drawn)?;
         let drawn_text: Vec<String> =
             reading.as_ref().map(|r| r.repaired.document.lines.iter().map(|l| l.to_string()).collect()).unwrap_or_default();
         let drawn_exact = drawn_text.len() == mrz.len()

@@ -281,6 +281,24 @@ impl Engine {
         }
     }
 
+    /// [`Self::read_zone`], and for a reading that is an MRZ but unsure of a character (one or
+    /// two failing checks, or a character below [`UNSURE`]) once more from varied strips
+    /// ([`Self::read_zone_varied`]), keeping the better by [`ZoneReading::rank`]: how
+    /// [`Self::read`] reads each zone in each direction.
+    pub fn read_zone_settled(&self, p: &Prepared, zone: &Zone) -> Result<Option<ZoneReading>, Error> {
+        let Some(mut r) = self.read_zone(p, zone)? else { return Ok(None) };
+        if r.failed_checks() <= 2 && (r.failed_checks() > 0 || r.min_confidence() < UNSURE) {
+            let chars = r.lines[0].text.len();
+            log::debug!("unsure reading ({} failing checks, min p {:.2}): varied strips", r.failed_checks(), r.min_confidence());
+            if let Some(v) = self.read_zone_varied(p, zone, chars)? {
+                if v.rank() <= r.rank() {
+                    r = v;
+                }
+            }
+        }
+        Ok(Some(r))
+    }
+
     /// A zone read once more from strips of slightly varied geometry (the lines moved up and
     /// down by a tenth of a height, taller, longer), every line's candidates averaged over the
     /// readings at `chars` characters a line ([`recognize::merge_readings`]), then repaired. A
@@ -402,17 +420,7 @@ impl Engine {
             }
             let mut read_clean = false;
             for candidate in [zone.clone(), zone.reversed()] {
-                if let Some(mut r) = self.read_zone(p, &candidate)? {
-                    // A reading that is an MRZ but unsure of a character: once more from varied strips.
-                    if r.failed_checks() <= 2 && (r.failed_checks() > 0 || r.min_confidence() < UNSURE) {
-                        let chars = r.lines[0].text.len();
-                        log::debug!("unsure reading ({} failing checks, min p {:.2}): varied strips", r.failed_checks(), r.min_confidence());
-                        if let Some(v) = self.read_zone_varied(p, &candidate, chars)? {
-                            if v.rank() <= r.rank() {
-                                r = v;
-                            }
-                        }
-                    }
+                if let Some(r) = self.read_zone_settled(p, &candidate)? {
                     read_clean |= r.clean();
                     if keep_better(&mut best, r) {
                         break 'zones;

@@ -221,7 +221,8 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         }
     }
 
-    if let Some(&i) = of(ValueKind::Sex).first() {
+    let sex = of(ValueKind::Sex).first().copied();
+    if let Some(i) = sex {
         put(&mut fields, Label::Sex, &[i]);
     }
     if let Some(&i) = of(ValueKind::Nationality).first() {
@@ -241,7 +242,7 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         (Some(a), Some(b)) if b.1 - a.1 > 5.0 && (b.0 - a.0).abs() < SAME_COLUMN_MM => ((b.0 - a.0) / (b.1 - a.1)).clamp(-0.1, 0.1),
         _ => 0.0,
     };
-    let sex_line = of(ValueKind::Sex).first().map(|&i| (read[i].line.x0, read[i].line.y0));
+    let sex_line = sex.map(|i| (read[i].line.x0, read[i].line.y0));
     let anchors: Vec<(f32, f32)> = sex_line.into_iter().chain(column_dates.iter().copied()).collect();
     let column_x = |y: f32| {
         let mut xs: Vec<f32> = anchors.iter().map(|&(x, ay)| x + slope * (y - ay)).collect();
@@ -250,7 +251,7 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         // column is as good as the other's).
         (!xs.is_empty()).then(|| xs[(xs.len() - 1) / 2])
     };
-    let bottom = of(ValueKind::Sex).first().or(birth.as_ref()).map(|&i| read[i].line.y0);
+    let bottom = sex.or(birth).map(|i| read[i].line.y0);
     let name_lines: Vec<usize> = (0..read.len())
         .filter(|&i| matches!(kinds[i], ValueKind::Han | ValueKind::Latin))
         .filter(|&i| column_x(read[i].line.y0).is_none_or(|x| (read[i].line.x0 - x).abs() < SAME_COLUMN_MM))
