@@ -1,6 +1,6 @@
 //! Accuracy evaluation against a generated set (`truth.jsonl` from `tools/synth`): per-field
-//! accuracy, whole-document and MRZ-line exact rates, split by difficulty, rotation and
-//! document kind, and false readings on negatives.
+//! accuracy, whole-document and MRZ-line exact rates, split by difficulty, rotation, document
+//! kind and blur (per difficulty), and false readings on negatives.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -44,6 +44,9 @@ pub struct Report {
     pub by_difficulty: BTreeMap<String, Tally>,
     pub by_kind: BTreeMap<String, Tally>,
     pub by_rotation: BTreeMap<String, Tally>,
+    /// By difficulty and the blur's s.d. over the zone's character height ([`blur_bucket`]):
+    /// where the print stops carrying its characters.
+    pub by_blur: BTreeMap<String, Tally>,
     pub negatives: usize,
     /// Negatives answered with a result.
     pub false_readings: usize,
@@ -72,6 +75,23 @@ fn rotation_bucket(scene: &Value) -> String {
     let r = scene.get("rotation_deg").and_then(Value::as_f64).unwrap_or(0.0).rem_euclid(360.0);
     let b = ((r + 22.5) / 45.0).floor() as i64 % 8 * 45;
     format!("{b:03}°")
+}
+
+/// The image's blur (the Gaussian's s.d. and the motion's, a box of `motion_blur_len_px` has
+/// s.d. len/√12) over the drawn zone's character height ([`drawn_zone`]), in bands of 0.05 from
+/// 0.10 to 0.25. OCR-B's strokes are about 0.1 character heights wide and as far apart: from
+/// about 0.2 the blur merges them, and the characters are gone from the image.
+fn blur_bucket(scene: &Value, mrz: &[&str]) -> Option<String> {
+    let zone = drawn_zone(scene, mrz.len(), mrz.first()?.len())?;
+    let height = zone.lines.iter().map(|l| l.height).sum::<f32>() / zone.lines.len() as f32;
+    let px = |k: &str| scene.get(k).and_then(Value::as_f64).unwrap_or(0.0) as f32;
+    let blur = (px("blur_sigma_px").powi(2) + px("motion_blur_len_px").powi(2) / 12.0).sqrt() / height.max(1.0);
+    let edges = [0.10f32, 0.15, 0.20, 0.25];
+    Some(match edges.iter().position(|&e| blur < e) {
+        Some(0) => "< 0.10".to_owned(),
+        Some(i) => format!("{:.2}-{:.2}", edges[i - 1], edges[i]),
+        None => ">= 0.25".to_owned(),
+    })
 }
 
 /// Evaluates every image listed in `dir/truth.jsonl`. Chinese mainland documents are compared in
@@ -140,17 +160,20 @@ pub fn evaluate(engine: &Engine, dir: &Path, chinese_full: bool, limit: Option<u
         let got_lines: Vec<Option<&str>> =
             ["machine_code", "machine_code2", "machine_code3"].iter().map(|k| got.get(*k).and_then(Value::as_str)).collect();
         let lines_exact = mrz.iter().zip(&got_lines).filter(|(a, b)| Some(**a) == **b).count();
+        let difficulty = t["difficulty"].as_str().unwrap_or("?");
         let buckets = [
-            "all".to_owned(),
-            format!("d:{}", t["difficulty"].as_str().unwrap_or("?")),
-            format!("k:{kind}"),
-            format!("r:{}", rotation_bucket(&t["scene"])),
+            Some("all".to_owned()),
+            Some(format!("d:{difficulty}")),
+            Some(format!("k:{kind}")),
+            Some(format!("r:{}", rotation_bucket(&t["scene"]))),
+            blur_bucket(&t["scene"], &mrz).map(|b| format!("b:{difficulty:<6} {b}")),
         ];
-        for b in buckets {
+        for b in buckets.into_iter().flatten() {
             let tally = match b.split_once(':') {
                 Some(("d", k)) => report.by_difficulty.entry(k.to_owned()).or_default(),
                 Some(("k", k)) => report.by_kind.entry(k.to_owned()).or_default(),
                 Some(("r", k)) => report.by_rotation.entry(k.to_owned()).or_default(),
+                Some(("b", k)) => report.by_blur.entry(k.to_owned()).or_default(),
                 _ => &mut report.all,
             };
             tally.documents += 1;
@@ -245,7 +268,7 @@ pub fn local_confidence_key(field: &str) -> &str {
 
 fn tally_text(name: &str, t: &Tally) -> String {
     format!(
-        "{name:<14} docs {:>5}  exact {:>6.2}%  lines {:>6.2}%",
+        "{name:<17} docs {:>5}  exact {:>6.2}%  lines {:>6.2}%",
         t.documents,
         100.0 * t.exact_rate(),
         100.0 * t.line_rate()
@@ -256,7 +279,12 @@ impl Report {
     /// A human-readable summary.
     pub fn text(&self) -> String {
         let mut out = vec![tally_text("all", &self.all)];
-        for (title, group) in [("difficulty", &self.by_difficulty), ("kind", &self.by_kind), ("rotation", &self.by_rotation)] {
+        for (title, group) in [
+            ("difficulty", &self.by_difficulty),
+            ("kind", &self.by_kind),
+            ("rotation", &self.by_rotation),
+            ("difficulty and blur (s.d. / character height)", &self.by_blur),
+        ] {
             out.push(format!("by {title}:"));
             for (k, t) in group {
                 out.push(format!("  {}", tally_text(k, t)));
@@ -355,5 +383,25 @@ mod tests {
         assert!((a.x0 - 103.0).abs() < 0.01 && (a.x1 - 1214.6).abs() < 0.01, "{a:?}");
         // A scene without the box gives none.
         assert!(drawn_zone(&serde_json::json!({}), 2, 44).is_none());
+    }
+
+    #[test]
+    fn blur_is_measured_in_character_heights() {
+        // Characters 20 px tall (the box above).
+        let scene = |sigma: f64, motion: f64| {
+            serde_json::json!({
+                "mrz_quad": [[100.0, 50.0], [1217.6, 50.0], [1217.6, 110.0], [100.0, 110.0]],
+                "layout": {"mrz": {"char_h_mm": 2.0, "line_pitch_mm": 4.0}},
+                "blur_sigma_px": sigma, "motion_blur_len_px": motion
+            })
+        };
+        let mrz = ["P<UTO".repeat(9), "L898902C36".repeat(5)];
+        let mrz: Vec<&str> = mrz.iter().map(|s| &s[..44]).collect();
+        assert_eq!(blur_bucket(&scene(1.0, 0.0), &mrz).as_deref(), Some("< 0.10"));
+        assert_eq!(blur_bucket(&scene(2.5, 0.0), &mrz).as_deref(), Some("0.10-0.15"));
+        // 3 px of s.d. and 12 px of motion (s.d. 3.46): 4.58 px, 0.23 heights.
+        assert_eq!(blur_bucket(&scene(3.0, 12.0), &mrz).as_deref(), Some("0.20-0.25"));
+        assert_eq!(blur_bucket(&scene(6.0, 0.0), &mrz).as_deref(), Some(">= 0.25"));
+        assert_eq!(blur_bucket(&serde_json::json!({}), &mrz), None);
     }
 }

@@ -120,99 +120,129 @@ pub fn text_lines_with(img: &GrayImage, faint: bool) -> Vec<PatchLine> {
     if peak < 3.0 {
         return Vec::new();
     }
-    // Bands: runs of rows above a third of the peak.
+    let bands = bands_above(&rows, peak * 0.3);
+    let mut out = Vec::new();
+    // Rows of bands that gave no zone-long line: where one of them sets the peak (a page edge's
+    // speckled fringe, a shadow's edge: hundreds of short runs on a few rows), print beside it
+    // may have fallen under a third of it.
+    let mut not_print = vec![false; h];
+    for &(b0, b1) in &bands {
+        let line = band_line(&mask, (w, h), &rows, (b0, b1));
+        if !line.is_some_and(|l| l.length() >= ZONE_LINE_HEIGHTS * l.height) {
+            not_print[b0..b1].iter_mut().for_each(|r| *r = true);
+        }
+        out.extend(line);
+    }
+    // Then the bands under a third of the highest row of print, that no band above already held.
+    let print_peak = rows.iter().zip(&not_print).filter(|(_, &n)| !n).map(|(&r, _)| r).fold(0.0, f32::max);
+    if print_peak >= 3.0 && print_peak < peak {
+        for (b0, b1) in bands_above(&rows, print_peak * 0.3) {
+            if bands.iter().all(|&(c0, c1)| b1 <= c0 || c1 <= b0) {
+                out.extend(band_line(&mask, (w, h), &rows, (b0, b1)));
+            }
+        }
+    }
+    out
+}
+
+/// A zone line is at least this many character heights long ([`zone_groups`]).
+const ZONE_LINE_HEIGHTS: f32 = 20.0;
+
+/// Runs of rows whose profile is at least `level`.
+fn bands_above(rows: &[f32], level: f32) -> Vec<(usize, usize)> {
     let mut bands = Vec::new();
     let mut y = 0;
-    while y < h {
-        if rows[y] < peak * 0.3 {
+    while y < rows.len() {
+        if rows[y] < level {
             y += 1;
             continue;
         }
         let start = y;
-        while y < h && rows[y] >= peak * 0.3 {
+        while y < rows.len() && rows[y] >= level {
             y += 1;
         }
         bands.push((start, y));
     }
-    let mut out = Vec::new();
-    for (b0, b1) in bands {
-        let band_peak = rows[b0..b1].iter().copied().fold(0.0, f32::max);
-        // Height: full width at a third of the band's own peak, widened to sub-row precision.
-        let level = band_peak * 0.35;
-        let mut top = b0;
-        while top > 0 && rows[top - 1] >= level {
-            top -= 1;
+    bands
+}
+
+/// The text line of a band of rows `b0..b1` of the ink mask (row profile `rows`), if it looks
+/// like print: trimmed to its longest chain of glyphs, its centre line from the ink's mean rows.
+fn band_line(mask: &[u8], (w, h): (usize, usize), rows: &[f32], (b0, b1): (usize, usize)) -> Option<PatchLine> {
+    let band_peak = rows[b0..b1].iter().copied().fold(0.0, f32::max);
+    // Height: full width at a third of the band's own peak, widened to sub-row precision.
+    let level = band_peak * 0.35;
+    let mut top = b0;
+    while top > 0 && rows[top - 1] >= level {
+        top -= 1;
+    }
+    let mut bottom = b1;
+    while bottom < h && rows[bottom] >= level {
+        bottom += 1;
+    }
+    let height = (bottom - top) as f32;
+    if height < 3.0 {
+        return None;
+    }
+    let (r0, r1) = (top, bottom);
+    // Columns with ink in the band, except structures that cross it (page edges, rules).
+    let margin = (0.6 * height).ceil() as usize;
+    let (above, below) = (r0.checked_sub(margin), (r1 + margin < h).then_some(r1 + margin));
+    // A structure crosses where ink runs from above the band to below it with hardly a
+    // break; print of the lines above and below has the space between lines in between.
+    let crosses = |x: usize| match (above, below) {
+        (Some(a), Some(b)) => {
+            mask[a * w + x] != 0
+                && mask[b * w + x] != 0
+                && (a..=b).filter(|&yy| mask[yy * w + x] != 0).count() * 10 >= (b - a + 1) * 9
         }
-        let mut bottom = b1;
-        while bottom < h && rows[bottom] >= level {
-            bottom += 1;
-        }
-        let height = (bottom - top) as f32;
-        if height < 3.0 {
-            continue;
-        }
-        // Columns with ink in the band.
-        let (r0, r1) = (top, bottom);
-        // Columns with ink in the band, except structures that cross it (page edges, rules).
-        let margin = (0.6 * height).ceil() as usize;
-        let (above, below) = (r0.checked_sub(margin), (r1 + margin < h).then_some(r1 + margin));
-        // A structure crosses where ink runs from above the band to below it with hardly a
-        // break; print of the lines above and below has the space between lines in between.
-        let crosses = |x: usize| match (above, below) {
-            (Some(a), Some(b)) => {
-                mask[a * w + x] != 0
-                    && mask[b * w + x] != 0
-                    && (a..=b).filter(|&yy| mask[yy * w + x] != 0).count() * 10 >= (b - a + 1) * 9
-            }
-            _ => false,
-        };
-        let col_ink: Vec<usize> = (0..w).map(|x| (r0..r1).filter(|&yy| mask[yy * w + x] != 0).count()).collect();
-        let cols: Vec<bool> = (0..w).map(|x| col_ink[x] > 0 && !crosses(x)).collect();
-        let (xl, xr) = glyph_chain(&cols, &col_ink, height);
-        if xr <= xl + 4 {
-            continue;
-        }
-        // Print has gaps between characters; an edge or a rule does not.
-        let runs = cols[xl..xr].windows(2).filter(|p| p[1] && !p[0]).count() + 1;
-        if (runs as f32) < 0.3 * (xr - xl) as f32 / height {
-            continue;
-        }
-        // Centre line from the ink's mean row in the left and right thirds.
-        let third = (xr - xl) / 3;
-        // A quarter height beyond the band for a slanted line's ends, no more: closer lines'
-        // print would pull the centre towards them.
-        let (ext0, ext1) = (top.saturating_sub((height / 4.0) as usize), (bottom + (height / 4.0) as usize).min(h));
-        let mean_row = |c0: usize, c1: usize| -> Option<f32> {
-            let (mut s, mut n) = (0f32, 0f32);
-            for yy in ext0..ext1 {
-                for x in c0..c1 {
-                    if mask[yy * w + x] != 0 {
-                        s += yy as f32 + 0.5;
-                        n += 1.0;
-                    }
+        _ => false,
+    };
+    let col_ink: Vec<usize> = (0..w).map(|x| (r0..r1).filter(|&yy| mask[yy * w + x] != 0).count()).collect();
+    let cols: Vec<bool> = (0..w).map(|x| col_ink[x] > 0 && !crosses(x)).collect();
+    let (xl, xr) = glyph_chain(&cols, &col_ink, height);
+    if xr <= xl + 4 {
+        return None;
+    }
+    // Print has gaps between characters; an edge or a rule does not.
+    let runs = cols[xl..xr].windows(2).filter(|p| p[1] && !p[0]).count() + 1;
+    if (runs as f32) < 0.3 * (xr - xl) as f32 / height {
+        return None;
+    }
+    // Centre line from the ink's mean row in the left and right thirds.
+    let third = (xr - xl) / 3;
+    // A quarter height beyond the band for a slanted line's ends, no more: closer lines'
+    // print would pull the centre towards them.
+    let (ext0, ext1) = (top.saturating_sub((height / 4.0) as usize), (bottom + (height / 4.0) as usize).min(h));
+    let mean_row = |c0: usize, c1: usize| -> Option<f32> {
+        let (mut s, mut n) = (0f32, 0f32);
+        for yy in ext0..ext1 {
+            for x in c0..c1 {
+                if mask[yy * w + x] != 0 {
+                    s += yy as f32 + 0.5;
+                    n += 1.0;
                 }
             }
-            (n > 0.0).then(|| s / n)
-        };
-        let (Some(yl), Some(yr)) = (mean_row(xl, xl + third.max(1)), mean_row(xr - third.max(1), xr)) else {
-            continue;
-        };
-        // The means sit at the thirds' centres: extrapolate to the ends.
-        let (cl, cr) = (xl as f32 + third as f32 / 2.0, xr as f32 - third as f32 / 2.0);
-        let slope = if cr > cl { (yr - yl) / (cr - cl) } else { 0.0 };
-        let straight = PatchLine {
-            x_left: xl as f32,
-            x_right: xr as f32,
-            y_left: yl - slope * (cl - xl as f32),
-            y_right: yr + slope * (xr as f32 - cr),
-            height,
-            bow: 0.0,
-        };
-        // A bent line: the middle third's mean off the straight line through the outer two.
-        let bent = mean_row(xl + third, xr - third).and_then(|ym| bent_line(&straight, (cl, yl), ym, (cr, yr), &mask, w, (ext0, ext1)));
-        out.push(bent.map_or(straight, |b| along_bow(&b, &mask, w, h)));
-    }
-    out
+        }
+        (n > 0.0).then(|| s / n)
+    };
+    let (Some(yl), Some(yr)) = (mean_row(xl, xl + third.max(1)), mean_row(xr - third.max(1), xr)) else {
+        return None;
+    };
+    // The means sit at the thirds' centres: extrapolate to the ends.
+    let (cl, cr) = (xl as f32 + third as f32 / 2.0, xr as f32 - third as f32 / 2.0);
+    let slope = if cr > cl { (yr - yl) / (cr - cl) } else { 0.0 };
+    let straight = PatchLine {
+        x_left: xl as f32,
+        x_right: xr as f32,
+        y_left: yl - slope * (cl - xl as f32),
+        y_right: yr + slope * (xr as f32 - cr),
+        height,
+        bow: 0.0,
+    };
+    // A bent line: the middle third's mean off the straight line through the outer two.
+    let bent = mean_row(xl + third, xr - third).and_then(|ym| bent_line(&straight, (cl, yl), ym, (cr, yr), mask, w, (ext0, ext1)));
+    Some(bent.map_or(straight, |b| along_bow(&b, mask, w, h)))
 }
 
 /// A bent line's ends found again along its parabola: where it bends out of the row band its
@@ -428,7 +458,7 @@ fn glyph_chain(cols: &[bool], col_ink: &[usize], height: f32) -> (usize, usize) 
 /// The most zone-like group of 2 or 3 consecutive lines: long (at least 20 heights), of equal
 /// length and height, evenly spaced 1.15 to 2.6 heights apart (blur widens the measured height). Longest group first.
 pub fn zone_groups(lines: &[PatchLine]) -> Vec<Vec<PatchLine>> {
-    let mut sorted: Vec<PatchLine> = lines.iter().copied().filter(|l| l.length() >= 20.0 * l.height).collect();
+    let mut sorted: Vec<PatchLine> = lines.iter().copied().filter(|l| l.length() >= ZONE_LINE_HEIGHTS * l.height).collect();
     sorted.sort_by(|a, b| a.y_mid().total_cmp(&b.y_mid()));
     let mut groups: Vec<(f32, Vec<PatchLine>)> = Vec::new();
     for k in [3usize, 2] {
@@ -489,6 +519,25 @@ mod tests {
         assert!((lines[0].y_left - (36.0 + 6.0)).abs() <= 1.5, "{:?}", lines[0]);
         let groups = zone_groups(&lines);
         assert_eq!(groups[0].len(), 2);
+    }
+
+    #[test]
+    fn a_speckled_fringe_does_not_hide_the_lines_beside_it() {
+        // Two lines of solid glyphs (one ink run per glyph and row) under the speckled fringe of
+        // a page edge: 1-px dots on every other column, many times the lines' runs per row.
+        let (hgt, chars) = (12u32, 44usize);
+        let w = (chars as f32 * hgt as f32 * 1.05) as u32 + 80;
+        let p = GrayImage::from_fn(w, 16 * hgt, |x, y| {
+            let fringe = (2 * hgt..2 * hgt + 5).contains(&y) && (x + y) % 2 == 0;
+            let glyph = [5 * hgt, 7 * hgt].iter().any(|&y0| (y0..y0 + hgt).contains(&y))
+                && x >= 40
+                && (((x - 40) as f32 / (hgt as f32 * 1.05)) as usize) < chars
+                && ((x - 40) as f32 / (hgt as f32 * 1.05)).fract() < 0.7;
+            image::Luma([if fringe || glyph { 30 } else { 210 }])
+        });
+        let lines: Vec<PatchLine> = text_lines(&p).into_iter().filter(|l| l.length() >= ZONE_LINE_HEIGHTS * l.height).collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(zone_groups(&lines).first().map(Vec::len), Some(2));
     }
 
     /// `img` with column x moved down by `dy(x)` rows (paper where nothing moves in).
