@@ -148,6 +148,10 @@ pub fn text_lines_with(img: &GrayImage, faint: bool) -> Vec<PatchLine> {
 /// A zone line is at least this many character heights long ([`zone_groups`]).
 const ZONE_LINE_HEIGHTS: f32 = 20.0;
 
+/// The most a zone line rises, or bows, over its length in an upright patch (11°; the patch
+/// follows the blob's direction, and a bent page bows its lines by a few percent).
+const MAX_ZONE_SLOPE: f32 = 0.2;
+
 /// Runs of rows whose profile is at least `level`.
 fn bands_above(rows: &[f32], level: f32) -> Vec<(usize, usize)> {
     let mut bands = Vec::new();
@@ -458,7 +462,12 @@ fn glyph_chain(cols: &[bool], col_ink: &[usize], height: f32) -> (usize, usize) 
 /// The most zone-like group of 2 or 3 consecutive lines: long (at least 20 heights), of equal
 /// length and height, evenly spaced 1.15 to 2.6 heights apart (blur widens the measured height). Longest group first.
 pub fn zone_groups(lines: &[PatchLine]) -> Vec<Vec<PatchLine>> {
-    let mut sorted: Vec<PatchLine> = lines.iter().copied().filter(|l| l.length() >= ZONE_LINE_HEIGHTS * l.height).collect();
+    // Long, and about level in the upright patch: a slanted or strongly bent "line" is print of
+    // several rows chained by a bent fit (its middle beside another line), and standing between
+    // the zone's lines it would split their group.
+    let level = |l: &PatchLine| (l.y_right - l.y_left).abs() <= MAX_ZONE_SLOPE * l.length() && l.bow.abs() <= MAX_ZONE_SLOPE * l.length();
+    let mut sorted: Vec<PatchLine> =
+        lines.iter().copied().filter(|l| l.length() >= ZONE_LINE_HEIGHTS * l.height && level(l)).collect();
     sorted.sort_by(|a, b| a.y_mid().total_cmp(&b.y_mid()));
     let mut groups: Vec<(f32, Vec<PatchLine>)> = Vec::new();
     for k in [3usize, 2] {
@@ -538,6 +547,17 @@ mod tests {
         let lines: Vec<PatchLine> = text_lines(&p).into_iter().filter(|l| l.length() >= ZONE_LINE_HEIGHTS * l.height).collect();
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert_eq!(zone_groups(&lines).first().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn a_steep_line_between_the_zones_lines_does_not_split_them() {
+        let line = |y: f32, x_left: f32| PatchLine { x_left, x_right: 830.0, y_left: y, y_right: y - 1.0, height: 21.0, bow: 0.0 };
+        // A TD1 zone's three lines, and print of several rows chained into one steep, bent
+        // "line" whose middle falls between the first two (as found on a photographed card).
+        let junk = PatchLine { x_left: 102.0, x_right: 236.0, y_left: 233.8, y_right: -4.5, height: 6.0, bow: 93.1 };
+        let found = [line(111.0, 81.0), junk, line(145.0, 149.0), line(182.0, 84.0)];
+        let groups = zone_groups(&found);
+        assert_eq!(groups.first().map(Vec::len), Some(3), "{groups:?}");
     }
 
     /// `img` with column x moved down by `dy(x)` rows (paper where nothing moves in).
