@@ -96,6 +96,9 @@ pub fn classify(text: &str) -> ValueKind {
     ValueKind::Other
 }
 
+/// A name's hanzi line ends at most this many of its pinyin's heights above the pinyin line.
+const PAIR_GAP: f32 = 1.5;
+
 pub const SAME_ROW_MM: f32 = 1.5;
 const SAME_COLUMN_MM: f32 = 1.6;
 
@@ -304,8 +307,18 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
             (_, _, 2) => (Some(latins[0]), Some(latins[1])),
             (a, b, _) => (a, b),
         };
-        let (hs, hg) = match hans.len() {
-            2 => (Some(hans[0]), Some(hans[1])),
+        // More hanzi lines than two (a label read as a value: 姓 of 姓/Surname as 性): each
+        // pinyin's own hanzi line is the one just above it.
+        let over = |l: usize| {
+            let py = read[l].line;
+            hans.iter().copied().filter(|&h| read[h].line.y1 <= py.cy() && py.y0 - read[h].line.y1 < PAIR_GAP * py.height()).max_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0))
+        };
+        let (hs, hg) = match (hans.len(), ls, lg) {
+            (2, _, _) => (Some(hans[0]), Some(hans[1])),
+            (n, Some(a), Some(b)) if n > 2 => match (over(a), over(b)) {
+                (Some(x), Some(y)) if x != y => (Some(x), Some(y)),
+                _ => (None, None),
+            },
             _ => (None, None),
         };
         if let Some(h) = hs {
@@ -379,6 +392,18 @@ mod tests {
             line(44.0, 81.0, "MPS Exit & Entry Administration"),
         ]);
         v
+    }
+
+    #[test]
+    fn a_label_read_as_a_hanzi_value_does_not_unpair_the_names() {
+        // The split layout with its 姓 label (of 姓/Surname) taken for a value, read 性: three
+        // hanzi lines in the names' column; each pinyin's own is the one just above it.
+        let mut read = page(true);
+        read.push(line(10.6, 45.0, "性"));
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        let t = |l: Label, i: usize| f.get(l).and_then(|v| v.get(i)).map(|r| r.text()).unwrap_or_default();
+        assert_eq!((t(Label::Surname, 0), t(Label::Surname, 1)), ("张".into(), "ZHANG".into()));
+        assert_eq!((t(Label::GivenNames, 0), t(Label::GivenNames, 1)), ("三".into(), "SAN".into()));
     }
 
     #[test]
