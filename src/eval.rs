@@ -78,8 +78,8 @@ fn rotation_bucket(scene: &Value) -> String {
 }
 
 /// The image's blur (the Gaussian's s.d. and the motion's, a box of `motion_blur_len_px` has
-/// s.d. len/√12) over the drawn zone's character height ([`drawn_zone`]), in bands of 0.05 from
-/// 0.10 to 0.25. OCR-B's strokes are about 0.1 character heights wide and as far apart: from
+/// s.d. len/√12) over the drawn zone's character height ([`drawn_zone`]): below 0.10, in bands
+/// of 0.05 to 0.25, and above. OCR-B's strokes are about 0.1 character heights wide and as far apart: from
 /// about 0.2 the blur merges them, and the characters are gone from the image.
 fn blur_bucket(scene: &Value, mrz: &[&str]) -> Option<String> {
     let zone = drawn_zone(scene, mrz.len(), mrz.first()?.len())?;
@@ -88,7 +88,7 @@ fn blur_bucket(scene: &Value, mrz: &[&str]) -> Option<String> {
     let blur = (px("blur_sigma_px").powi(2) + px("motion_blur_len_px").powi(2) / 12.0).sqrt() / height.max(1.0);
     let edges = [0.10f32, 0.15, 0.20, 0.25];
     Some(match edges.iter().position(|&e| blur < e) {
-        Some(0) => "< 0.10".to_owned(),
+        Some(0) => "0.00-0.10".to_owned(),
         Some(i) => format!("{:.2}-{:.2}", edges[i - 1], edges[i]),
         None => ">= 0.25".to_owned(),
     })
@@ -397,7 +397,7 @@ mod tests {
         };
         let mrz = ["P<UTO".repeat(9), "L898902C36".repeat(5)];
         let mrz: Vec<&str> = mrz.iter().map(|s| &s[..44]).collect();
-        assert_eq!(blur_bucket(&scene(1.0, 0.0), &mrz).as_deref(), Some("< 0.10"));
+        assert_eq!(blur_bucket(&scene(1.0, 0.0), &mrz).as_deref(), Some("0.00-0.10"));
         assert_eq!(blur_bucket(&scene(2.5, 0.0), &mrz).as_deref(), Some("0.10-0.15"));
         // 3 px of s.d. and 12 px of motion (s.d. 3.46): 4.58 px, 0.23 heights.
         assert_eq!(blur_bucket(&scene(3.0, 12.0), &mrz).as_deref(), Some("0.20-0.25"));
