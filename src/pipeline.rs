@@ -283,8 +283,10 @@ impl Engine {
 
     /// [`Self::read_zone`], and for a reading that is an MRZ but unsure of a character (one or
     /// two failing checks, or a character below [`UNSURE`]) once more from varied strips
-    /// ([`Self::read_zone_varied`]), keeping the better by [`ZoneReading::rank`]: how
-    /// [`Self::read`] reads each zone in each direction.
+    /// ([`Self::read_zone_varied`]), keeping the better by [`ZoneReading::rank`]; a reading
+    /// still failing a check digit, or not worth answering, once more with the lines' ends out by
+    /// half a pitch (the reading's zone is then that one). How [`Self::read`] reads each zone in
+    /// each direction.
     pub fn read_zone_settled(&self, p: &Prepared, zone: &Zone) -> Result<Option<ZoneReading>, Error> {
         let Some(mut r) = self.read_zone(p, zone)? else { return Ok(None) };
         if r.failed_checks() <= 2 && (r.failed_checks() > 0 || r.min_confidence() < UNSURE) {
