@@ -79,8 +79,8 @@ fn rotation_bucket(scene: &Value) -> String {
 
 /// The image's blur (the Gaussian's s.d. and the motion's, a box of `motion_blur_len_px` has
 /// s.d. len/√12) over the drawn zone's character height ([`drawn_zone`]): below 0.10, in bands
-/// of 0.05 to 0.25, and above. OCR-B's strokes are about 0.1 character heights wide and as far apart: from
-/// about 0.2 the blur merges them, and the characters are gone from the image.
+/// of 0.05 to 0.25, and above. OCR-B's strokes are about 0.1 character heights wide and as far
+/// apart: from about 0.2 the blur merges them, and the characters are gone from the image.
 fn blur_bucket(scene: &Value, mrz: &[&str]) -> Option<String> {
     let zone = drawn_zone(scene, mrz.len(), mrz.first()?.len())?;
     let height = zone.lines.iter().map(|l| l.height).sum::<f32>() / zone.lines.len() as f32;
