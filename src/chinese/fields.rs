@@ -96,9 +96,6 @@ pub fn classify(text: &str) -> ValueKind {
     ValueKind::Other
 }
 
-/// A name's hanzi line ends at most this many of its pinyin's heights above the pinyin line.
-const PAIR_GAP: f32 = 1.5;
-
 pub const SAME_ROW_MM: f32 = 1.5;
 const SAME_COLUMN_MM: f32 = 1.6;
 
@@ -309,10 +306,7 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         };
         // More hanzi lines than two (a label read as a value: 姓 of 姓/Surname as 性): each
         // pinyin's own hanzi line is the one just above it.
-        let over = |l: usize| {
-            let py = read[l].line;
-            hans.iter().copied().filter(|&h| read[h].line.y1 <= py.cy() && py.y0 - read[h].line.y1 < PAIR_GAP * py.height()).max_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0))
-        };
+        let over = |l: usize| super::line_above(read, l).filter(|h| hans.contains(h));
         let (hs, hg) = match (hans.len(), ls, lg) {
             (2, _, _) => (Some(hans[0]), Some(hans[1])),
             (n, Some(a), Some(b)) if n > 2 => match (over(a), over(b)) {

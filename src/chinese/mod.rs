@@ -894,7 +894,7 @@ fn is_subsequence(a: &str, b: &str) -> bool {
 const SURE_SURNAME_P: f32 = 0.9;
 
 /// The line right above line `i` in its column (a name's hanzi above its pinyin), if close.
-fn line_above(read: &[ReadLine], i: usize) -> Option<usize> {
+pub(super) fn line_above(read: &[ReadLine], i: usize) -> Option<usize> {
     let l = read[i].line;
     (0..read.len())
         .filter(|&j| j != i && above_in_column(&read[j].line, &l))
