@@ -14,6 +14,9 @@ const INK_RATIO: f32 = 0.70;
 /// And at least this much darker.
 const INK_MIN_DIFF: f32 = 28.0;
 
+/// Unsharp masking of the rectified page before its ink mask: amount, and s.d. in mm.
+const PAGE_SHARPEN: (f32, f32) = (1.0, 0.1875);
+
 /// A text line on the rectified page, in page millimetres.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TextLine {
@@ -225,7 +228,9 @@ fn join_stacked_parts(mut lines: Vec<[f32; 6]>, ppm: f32) -> Vec<[f32; 6]> {
 /// Text lines of the rectified page, top to bottom, left to right.
 pub fn find_lines(page: &PageImage) -> Vec<TextLine> {
     let ppm = page.px_per_mm();
-    let mask = ink_mask(&page.image);
+    // Blurred print, sharpened, keeps ink cores dark enough to be ink (a stroke blurred to a
+    // grey smear otherwise breaks its line into pieces).
+    let mask = ink_mask(&super::sharpen::unsharp_image(&page.image, PAGE_SHARPEN.0, PAGE_SHARPEN.1 * ppm));
     let max_h = (4.5 * ppm) as u32;
     let max_w = (12.0 * ppm) as u32;
     let (run_max_w, run_min_h) = ((RUN_MAX_W_MM * ppm) as u32, (RUN_MIN_H_MM * ppm) as u32);
@@ -394,6 +399,31 @@ mod tests {
         let lines = find_lines(&page_with(&boxes));
         assert_eq!(lines.len(), 1, "{lines:?}");
         assert!((lines[0].width() - 16.0).abs() < 0.01 && lines[0].y1 < 3.0, "{lines:?}");
+    }
+
+    #[test]
+    fn a_blurred_light_line_is_found_whole() {
+        // 8 px/mm. Eight 田-like glyphs (2 mm, strokes 2 px) in light ink, blurred by 1.5 px:
+        // their strokes' cores are paler than the ink threshold until sharpened.
+        let (w, h) = (400usize, 200usize);
+        let mut plane = vec![210f32; w * h];
+        for g in 0..8 {
+            let (gx, gy) = (40 + g * 20, 60);
+            for y in gy..gy + 16 {
+                for x in gx..gx + 16 {
+                    let (dx, dy) = (x - gx, y - gy);
+                    if dx < 2 || dx >= 14 || dy < 2 || dy >= 14 || (7..9).contains(&dx) || (7..9).contains(&dy) {
+                        plane[y * w + x] = 100.0;
+                    }
+                }
+            }
+        }
+        let blurred = crate::chinese::sharpen::gaussian(&plane, w, h, 1.5);
+        let mut page = page_with(&[]);
+        page.image = GrayImage::from_raw(w as u32, h as u32, blurred.iter().map(|v| v.round() as u8).collect()).unwrap();
+        let lines = find_lines(&page);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].x0 < 5.2 && lines[0].x1 > 24.3 && lines[0].height() > 1.6, "{lines:?}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod lines;
 pub mod normalize;
 pub mod page;
 pub mod pinyin;
+pub mod sharpen;
 pub mod text;
 
 use std::collections::HashMap;
@@ -76,6 +77,11 @@ pub struct ChineseReader<'a> {
 const CROP_MARGIN_Y: f32 = 0.25;
 /// Horizontal margin of a crop, in line heights (each side).
 const CROP_MARGIN_X: f32 = 0.4;
+/// Unsharp masking of a recognizer strip ([`sharpen::unsharp`]): amount, and s.d. in strip
+/// pixels (a twelfth of the strip's height, so the same share of a line at any resolution).
+/// Measured on 450 medium Chinese pages (seeds 907001, 904433): amounts 1 to 2 and s.d. 3 to 4
+/// read the same pages, 9 more than without.
+const STRIP_SHARPEN: (f32, f32) = (1.0, 4.0);
 /// How far (mm) a value line may start from its label's start and still be in its column.
 const COLUMN_TOLERANCE_MM: f32 = 1.6;
 
@@ -105,6 +111,9 @@ impl<'a> ChineseReader<'a> {
                 vals[j * used + i] = crate::rectify::sample(img, ix / f, iy / f);
             }
         }
+        // Print at 4-6 px/mm, blurred, is upsampled here into soft strokes that PP-OCRv4 reads
+        // worse than the sharp text it was trained on: steepen their edges first.
+        sharpen::unsharp(&mut vals, used, TEXT_HEIGHT, STRIP_SHARPEN.0, STRIP_SHARPEN.1);
         // Stretch between the 2nd and 98th percentiles (ink to black, paper to white).
         let mut sorted = vals.clone();
         sorted.sort_by(f32::total_cmp);
@@ -1619,5 +1628,26 @@ mod tests {
         let t = value_threshold(&found);
         let values = select_value_lines(&found, t);
         assert_eq!(values.iter().filter(|l| l.height() > 2.0).count(), 11, "threshold {t}");
+    }
+
+    #[test]
+    fn a_blurred_line_is_cropped_with_steep_strokes() {
+        // Vertical strokes 2 px wide every 3 mm at 6 px/mm, blurred by 2 px: the crop's
+        // strokes are steepened, so few columns of its middle row are mid-grey.
+        let (w, h) = (900usize, 700usize);
+        let plane: Vec<f32> = (0..w * h).map(|i| if (i % w) % 18 < 2 { 60.0 } else { 200.0 }).collect();
+        let blurred = sharpen::gaussian(&plane, w, h, 2.0);
+        let img = image::GrayImage::from_raw(w as u32, h as u32, blurred.iter().map(|v| v.round() as u8).collect()).unwrap();
+        let prepared = Prepared::from_luma(img);
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let model = text::tests::Fixed::new(&["x"]);
+        let strip = ChineseReader::new(&model).crop(&prepared, &frame, &TextLine { x1: 60.0, ..line(20.0, 2.4, 0.8) });
+        let row = &strip.data[TEXT_HEIGHT / 2 * strip.width..(TEXT_HEIGHT / 2 + 1) * strip.width];
+        let used = (strip.width as f32 * 0.9) as usize;
+        let grey = row[..used].iter().filter(|v| v.abs() < 0.5).count();
+        let dark = row[..used].iter().filter(|&&v| v < -0.5).count();
+        assert!(dark > 0, "no stroke in the crop");
+        // 36 of 216 sharpened, 45 without.
+        assert!(grey <= 40, "{grey} mid-grey columns of {used}");
     }
 }
