@@ -410,7 +410,10 @@ impl<'a> ChineseReader<'a> {
     /// is the surname, the lower the given names (in the name's column, above the sex or the
     /// topmost date). One that spells neither part as read (果 for 梁 over a lost LIANG) is
     /// decoded to spell its part, kept if every hanzi is at least [`MISSING_PART_P`] likely
-    /// (as read it is wrong: the MRZ's pinyin rules it out).
+    /// (as read it is wrong: the MRZ's pinyin rules it out). Where not two hanzi lines are read
+    /// (a blurred surname read as `8`, its pinyin as `V`), the four name lines are known by
+    /// their rows ([`split_name_rows`]), and their hanzi lines are fitted whatever their
+    /// probability. A surname is fitted among the listed surnames of its pinyin.
     pub fn fit_unpaired_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
         use normalize::is_han;
         let keys = name_keys(names);
@@ -431,20 +434,38 @@ impl<'a> ChineseReader<'a> {
             let t = r.reading.text();
             !t.is_empty() && t.chars().all(is_han)
         };
-        let mut names_han: Vec<usize> = (0..read.len())
-            .filter(|&i| read[i].label.is_none() && han(&read[i]) && kind(&read[i]) == fields::ValueKind::Han && read[i].line.y1 <= bottom.y0 && (read[i].line.x0 - bottom.x0).abs() < COLUMN_TOLERANCE_MM)
-            .collect();
-        if names_han.len() != 2 {
-            return Ok(read);
+        let in_column = |i: usize| read[i].label.is_none() && read[i].line.y1 <= bottom.y0 && (read[i].line.x0 - bottom.x0).abs() < COLUMN_TOLERANCE_MM;
+        let mut names_han: Vec<usize> = (0..read.len()).filter(|&i| in_column(i) && han(&read[i]) && kind(&read[i]) == fields::ValueKind::Han).collect();
+        let by_rows = names_han.len() != 2;
+        if by_rows {
+            // Not two hanzi lines (one read as a letter or as nothing): the split layout's four
+            // name lines right above the sex, by their rows ([`split_name_rows`]).
+            let mut column: Vec<usize> = (0..read.len()).filter(|&i| in_column(i)).collect();
+            column.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
+            let rows: Vec<TextLine> = column.iter().map(|&i| read[i].line).collect();
+            // (The sex misread as no sex: the line above the topmost date may be it.)
+            let rows_found = split_name_rows(&rows, &bottom).or_else(|| rows.split_last().and_then(|(sex, above)| split_name_rows(above, sex)));
+            match rows_found {
+                Some([a, b]) => names_han = vec![column[a], column[b]],
+                None => return Ok(read),
+            }
         }
         names_han.sort_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0));
-        for (i, key) in names_han.into_iter().zip([&keys[0], &keys[1]]) {
+        let surnames = normalize::surname_candidates(sur);
+        for (part, (i, key)) in names_han.into_iter().zip([&keys[0], &keys[1]]).enumerate() {
             let t = read[i].reading.text();
             if keys.iter().any(|k| pinyin::fits(&t, k)) {
                 continue;
             }
+            // The surname among the listed surnames of its pinyin, where it has any.
+            let listed = |_: usize, c: char| part == 1 || surnames.is_empty() || surnames.iter().any(|s| s.contains(c));
+            let given_from = if part == 1 { 0 } else { key.len() };
             let (probs, steps, step_px) = self.line_probs(p, frame, &read[i].line)?;
-            if let Some(f) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, key).filter(|f| f.min_p() >= MISSING_PART_P) {
+            // Lines named by the rows alone read as nothing like their part: the likeliest fit
+            // is kept however unlikely (the name is wrong without it; its probability caps
+            // the names' confidence).
+            let min_p = if by_rows { 0.0 } else { MISSING_PART_P };
+            if let Some((f, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, key, &listed, given_from).filter(|(f, _)| f.min_p() >= min_p) {
                 log::debug!("an unpaired name hanzi line read to fit its part");
                 read[i].reading = f;
             }
@@ -744,6 +765,23 @@ impl<'a> ChineseReader<'a> {
 }
 /// The name's keys as its pinyin lines may read: the surname, the given names, and both run
 /// together (upper-case letters only, [`normalize::latin_key`]).
+/// The split layout's two hanzi name rows among `column` (lines of the name's column above
+/// `bottom`, the sex or topmost date, top to bottom), by geometry alone: the last four lines
+/// are two pairs (hanzi over pinyin, close) whose upper lines and `bottom` are evenly spaced,
+/// one name pitch apart. Indices into `column` of the two hanzi lines.
+fn split_name_rows(column: &[TextLine], bottom: &TextLine) -> Option<[usize; 2]> {
+    let n = column.len();
+    if n < 4 {
+        return None;
+    }
+    let [a, b, c, d] = [&column[n - 4], &column[n - 3], &column[n - 2], &column[n - 1]];
+    let (p1, p2) = (c.y0 - a.y0, bottom.y0 - c.y0);
+    let h = a.height().max(c.height());
+    let even = (p1 - p2).abs() <= 0.15 * p1.max(p2) && (2.5 * h..=5.5 * h).contains(&p1);
+    let paired = |upper: &TextLine, lower: &TextLine, pitch: f32| lower.y0 > upper.cy() && lower.y0 - upper.y0 < 0.5 * pitch && lower.y0 < upper.y1 + 0.5 * h;
+    (even && paired(a, b, p1) && paired(c, d, p2)).then_some([n - 4, n - 2])
+}
+
 fn name_keys(names: (&str, &str)) -> [String; 3] {
     let (sur, given) = (normalize::latin_key(names.0), normalize::latin_key(names.1));
     let both = format!("{sur}{given}");
@@ -1595,6 +1633,44 @@ mod tests {
         let mut three = read();
         three.push(line_at(46.0, 48.0, 33.0, "东", 0.9));
         assert_eq!(unpaired(&model, three)[1].reading.text(), "果");
+    }
+
+    #[test]
+    fn blurred_name_lines_are_known_by_their_rows() {
+        // 易 read as `8`, YI as `V`, the sex as `H/M`: the four lines above the sex, two
+        // close pairs evenly spaced with it, are the names; the surname is fitted among the
+        // surnames read YI, however doubtfully.
+        let read = || {
+            vec![
+                line_at(44.4, 46.4, 21.4, "8", 0.33),
+                line_at(44.2, 46.2, 24.5, "V", 0.34),
+                line_at(44.4, 46.5, 31.8, "光", 0.36),
+                line_at(44.2, 52.5, 34.6, "GUANG", 0.97),
+                line_at(44.5, 49.4, 41.6, "H/M", 0.29),
+                line_at(44.2, 64.6, 48.9, "0611月/NOV1946", 0.78),
+            ]
+        };
+        let fit = |model: &Rows, read: Vec<ReadLine>| {
+            let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+            let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+            ChineseReader::new(model).fit_unpaired_name_hanzi(&prepared, &frame, read, ("YI", "GUANG")).unwrap()
+        };
+        // 亦 (YI, no listed surname) likelier than 易: the surname is still 易.
+        let model = Rows::new(vec![vec![vec![], vec![('8', 0.9), ('亦', 0.05), ('易', 0.001)], vec![]]]);
+        let out = fit(&model, read());
+        assert_eq!(out[0].reading.text(), "易");
+        assert!(out[0].reading.min_p() < 0.01);
+        assert_eq!(out[2].reading.text(), "光");
+        // The rows unevenly spaced (a line missing, the lines below it taken for names):
+        // nothing is read.
+        let model = Rows::new(vec![vec![vec![], vec![('8', 0.9), ('易', 0.001)], vec![]]]);
+        let mut uneven = read();
+        uneven[0].line.y0 = 18.0;
+        uneven[0].line.y1 = 20.4;
+        assert_eq!(fit(&model, uneven)[0].reading.text(), "8");
+        let mut three = read();
+        three.remove(1);
+        assert_eq!(fit(&model, three)[0].reading.text(), "8");
     }
 
     #[test]
