@@ -234,16 +234,22 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
 
     // Names: the dates' column, above the sex (or the birth date), below the type letter.
     // The column's left edge at a height: a page frame a degree or two off turns the column, so
-    // its slope comes from the dates' starts (dx per dy, at most 0.1).
-    // The column is where most of the sex and the dates start: one line found wider than its
-    // text (a date joined to print left of it) must not move it.
+    // its slope comes from the starts of the sex and the dates (dx per dy, at most 0.1).
+    // The column is where most of them start: one line found wider than its text (a date
+    // joined to print left of it) must not move it nor turn it, so the slope is the median of
+    // the slopes between any two of them (the lower middle of an even count).
     let column_dates: Vec<(f32, f32)> = [birth, issue, expiry].iter().flatten().map(|&i| (read[i].line.x0, read[i].line.y0)).collect();
-    let slope = match (column_dates.first(), column_dates.last()) {
-        (Some(a), Some(b)) if b.1 - a.1 > 5.0 && (b.0 - a.0).abs() < SAME_COLUMN_MM => ((b.0 - a.0) / (b.1 - a.1)).clamp(-0.1, 0.1),
-        _ => 0.0,
-    };
     let sex_line = sex.map(|i| (read[i].line.x0, read[i].line.y0));
     let anchors: Vec<(f32, f32)> = sex_line.into_iter().chain(column_dates.iter().copied()).collect();
+    let mut slopes: Vec<f32> = anchors
+        .iter()
+        .enumerate()
+        .flat_map(|(k, a)| anchors[k + 1..].iter().map(move |b| (a, b)))
+        .filter(|(a, b)| (b.1 - a.1).abs() > 5.0 && (b.0 - a.0).abs() < SAME_COLUMN_MM)
+        .map(|(a, b)| (b.0 - a.0) / (b.1 - a.1))
+        .collect();
+    slopes.sort_by(f32::total_cmp);
+    let slope = slopes.get(slopes.len().saturating_sub(1) / 2).map_or(0.0, |s| s.clamp(-0.1, 0.1));
     let column_x = |y: f32| {
         let mut xs: Vec<f32> = anchors.iter().map(|&(x, ay)| x + slope * (y - ay)).collect();
         xs.sort_by(f32::total_cmp);
@@ -448,6 +454,25 @@ mod tests {
             let read: Vec<ReadLine> = page(split)
                 .into_iter()
                 .map(|r| if r.reading.text() == "12 12月/DEC 1990" { ReadLine { line: TextLine { x0: r.line.x0 - 6.0, ..r.line }, ..r } } else { r })
+                .collect();
+            let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+            let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
+            if split {
+                assert_eq!((t(Label::Surname).as_deref(), t(Label::GivenNames).as_deref()), (Some("张"), Some("三")));
+            } else {
+                assert_eq!(t(Label::Name).as_deref(), Some("张三"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_found_a_little_left_does_not_turn_the_names_column() {
+        // The expiry date's line found 1.2 mm left of its text: the column's slope is that of
+        // most of the sex and the dates (none), so the surname at the top stays in the column.
+        for split in [true, false] {
+            let read: Vec<ReadLine> = page(split)
+                .into_iter()
+                .map(|r| if r.reading.text() == "08 7月/JUL 2020" { ReadLine { line: TextLine { x0: r.line.x0 - 1.2, ..r.line }, ..r } } else { r })
                 .collect();
             let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
             let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
