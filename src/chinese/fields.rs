@@ -288,9 +288,13 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
     }
     let joined = latins.iter().any(|&i| read[i].reading.text().contains(','));
     let (sur, given) = names;
+    // Each pinyin's own hanzi line is the one just above it (over a label read as a value:
+    // 姓名 of 姓名/Name read 雅).
+    let over = |l: usize| super::line_above(read, l).filter(|h| hans.contains(h));
     if joined || (hans.len() == 1 && latins.len() == 1 && !given.is_empty()) {
-        let mut v = hans.iter().take(1).copied().collect::<Vec<_>>();
-        if let Some(&l) = latins.iter().find(|&&i| read[i].reading.text().contains(',')).or(latins.first()) {
+        let pinyin = latins.iter().copied().find(|&i| read[i].reading.text().contains(',')).or(latins.first().copied());
+        let mut v: Vec<usize> = pinyin.and_then(over).or(hans.first().copied()).into_iter().collect();
+        if let Some(l) = pinyin {
             if v.is_empty() {
                 // No hanzi read: keep the pinyin in second place.
                 fields.values.insert(Label::Name, vec![Default::default(), read[l].reading.clone()]);
@@ -312,7 +316,6 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         };
         // More hanzi lines than two (a label read as a value: 姓 of 姓/Surname as 性): each
         // pinyin's own hanzi line is the one just above it.
-        let over = |l: usize| super::line_above(read, l).filter(|h| hans.contains(h));
         let (hs, hg) = match (hans.len(), ls, lg) {
             (2, _, _) => (Some(hans[0]), Some(hans[1])),
             (n, Some(a), Some(b)) if n > 2 => match (over(a), over(b)) {
@@ -482,6 +485,17 @@ mod tests {
                 assert_eq!(t(Label::Name).as_deref(), Some("张三"));
             }
         }
+    }
+
+    #[test]
+    fn a_label_read_as_a_hanzi_value_over_a_whole_name_is_not_the_name() {
+        // The joined layout with its 姓名 label (of 姓名/Name) taken for a value, read 雅: the
+        // name is the hanzi line right above the pinyin.
+        let mut read = page(false);
+        read.push(line(9.6, 45.0, "雅"));
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        let t = |i: usize| f.get(Label::Name).and_then(|v| v.get(i)).map(|r| r.text()).unwrap_or_default();
+        assert_eq!((t(0), t(1)), ("张三".into(), "ZHANG, SAN".into()));
     }
 
     #[test]

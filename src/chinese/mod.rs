@@ -343,15 +343,16 @@ impl<'a> ChineseReader<'a> {
         let missing = if known_sur { &keys[1] } else { &keys[0] };
         // The known pair's hanzi line, spelling its pinyin.
         // (Either may start a little right of the other, its first glyph washed out.)
-        let Some(han) = pinyin_lines.iter().find_map(|(i, k)| {
+        let Some(han_at) = pinyin_lines.iter().find_map(|(i, k)| {
             let py = read[*i].line;
             let above = |a: &TextLine| (a.x0 - py.x0).abs() < SHIFTED_COLUMN_MM && a.y1 <= py.cy() && py.y0 - a.y1 < 1.2 * py.height().max(1.0);
             let j = (0..read.len()).filter(|&j| read[j].label.is_none() && above(&read[j].line)).max_by(|&a, &b| read[a].line.y1.total_cmp(&read[b].line.y1))?;
             let t = read[j].reading.text();
-            (!t.is_empty() && t.chars().all(is_han) && pinyin::fits(&t, k)).then_some(read[j].line)
+            (!t.is_empty() && t.chars().all(is_han) && pinyin::fits(&t, k)).then_some(j)
         }) else {
             return Ok(read);
         };
+        let han = read[han_at].line;
         // The name's column: the known hanzi's, or the sex's and dates' a little left of it (the
         // known hanzi's first glyph washed out).
         let kind = |r: &ReadLine| fields::classify(&r.reading.text());
@@ -367,13 +368,21 @@ impl<'a> ChineseReader<'a> {
         let mut dates: Vec<f32> = read.iter().filter(|r| in_column(r) && kind(r) == fields::ValueKind::Date).map(|r| r.line.y0).collect();
         dates.sort_by(f32::total_cmp);
         let date_pitch = dates.windows(2).map(|w| w[1] - w[0]).filter(|&d| d > 2.0 * han.height()).min_by(f32::total_cmp);
+        let h = han.height();
+        // The one-label layout (姓名/Name): the whole name on one row, the sex one row below
+        // (two in the split layout). The given names are right of the surname on its row,
+        // washed out with the end of its pinyin: the row is read on to spell the whole name.
+        if let (true, Some(s)) = (known_sur, sex) {
+            if (2.5 * h..=5.5 * h).contains(&(s - han.y0)) {
+                return self.read_on_to_whole_name(p, frame, read, han_at, &keys[2]);
+            }
+        }
         let pitch = match (sex, date_pitch) {
             (Some(s), _) if known_sur => (s - han.y0) / 2.0,
             (Some(s), _) => s - han.y0,
             (None, Some(d)) => d * NAME_PITCH_PER_DATE_PITCH,
             (None, None) => return Ok(read),
         };
-        let h = han.height();
         if !(2.5 * h..=5.5 * h).contains(&pitch) {
             return Ok(read);
         }
@@ -402,6 +411,39 @@ impl<'a> ChineseReader<'a> {
             log::debug!("a name part found where the layout puts it");
             read.push(r);
             sort_reading_order(&mut read);
+        }
+        Ok(read)
+    }
+
+    /// The surname's hanzi line `at` of the one-label layout read on to the right to spell the
+    /// whole name `whole` (its given names washed out): a line from its start, as wide as the
+    /// surname and [`MISSING_PART_WIDTH`] hanzi heights more, a little up and down, decoded to
+    /// spell the whole name starting with the surname as read; the likeliest whose every hanzi
+    /// is at least [`MISSING_PART_P`] likely replaces the surname's reading.
+    fn read_on_to_whole_name(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, at: usize, whole: &str) -> Result<Vec<ReadLine>, Error> {
+        let han = read[at].line;
+        let sur = read[at].reading.text();
+        let h = han.height();
+        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
+        let mut best: Option<(f32, TextLine, TextReading)> = None;
+        for k in -1..=1 {
+            let dy = k as f32 * 0.12 * h;
+            let line = TextLine { y0: han.y0 + dy, y1: han.y1 + dy, x1: han.x1 + MISSING_PART_WIDTH * h, ..han };
+            // Nothing else read on that row (the nationality's column is further right).
+            if read.iter().enumerate().any(|(j, o)| j != at && overlaps(&o.line, &line)) {
+                continue;
+            }
+            let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
+            if let Some(fit) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, whole) {
+                let q = fit.min_p();
+                if fit.text().starts_with(&sur) && fit.text() != sur && q >= MISSING_PART_P && best.as_ref().is_none_or(|b| q > b.0) {
+                    best = Some((q, line, fit));
+                }
+            }
+        }
+        if let Some((_, line, reading)) = best {
+            log::debug!("a whole name read on from its surname");
+            read[at] = ReadLine { line, reading, label: None };
         }
         Ok(read)
     }
@@ -818,9 +860,11 @@ fn name_pinyin_lines(read: &[ReadLine], keys: &[String; 3]) -> Vec<(usize, Strin
             let k = latin_key(&text);
             let (d, key) = keys.iter().filter(|x| !x.is_empty()).map(|x| (edit_distance(&k, x), x)).min()?;
             // Or half of the whole name's letters or more, in order, from its first (a row
-            // partly washed out: `ZHAN` `IN` of `ZHANG, ZHENMIN`).
+            // partly washed out: `ZHAN` `IN` of `ZHANG, ZHENMIN`); of a short name, two thirds
+            // (`GU,I` of `GU, JI`).
             let whole = &keys[2];
-            let washed = whole.len() >= 6 && k.len() >= 4.max(whole.len() / 2) && k.as_bytes()[0] == whole.as_bytes()[0] && is_subsequence(&k, whole);
+            let washed = (whole.len() >= 6 && k.len() >= 4.max(whole.len() / 2) && k.as_bytes()[0] == whole.as_bytes()[0] && is_subsequence(&k, whole))
+                || (whole.len() >= 4 && washed_part(&k, whole));
             if d == 0 || (key.len() >= 5 && d <= key.len() / 4) {
                 Some((i, key.clone()))
             } else {
@@ -1556,6 +1600,24 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_name_washed_out_after_its_surname_is_read_on_along_its_row() {
+        // 王/WANG read, 爱湖 and `, AIHU` in glare; the sex line one row below: the one-label
+        // layout, its row read on.
+        let read = || vec![line_at(45.0, 47.5, 23.6, "王", 0.99), line_at(45.0, 50.0, 26.9, "WANG", 0.9), line_at(45.0, 50.0, 33.6, "女/F", 0.9)];
+        let faint = vec![vec![('王', 0.9)], vec![], vec![('爱', 0.4)], vec![], vec![('湖', 0.2), ('胡', 0.1)], vec![]];
+        let out = find_part(&Rows::new(vec![faint.clone()]), read(), ("WANG", "AIHU"));
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0].reading.text(), "王爱湖");
+        assert!(out[0].line.x0 == 45.0 && out[0].line.x1 > 52.0, "{:?}", out[0].line);
+        // Blank paper there: the surname stays as read.
+        let blank = vec![vec![('王', 0.9)], vec![], vec![('爱', 0.05)], vec![], vec![('湖', 0.01)], vec![]];
+        assert_eq!(find_part(&Rows::new(vec![blank]), read(), ("WANG", "AIHU"))[0].reading.text(), "王");
+        // Another surname read there: not this name.
+        let other = vec![vec![('汪', 0.9)], vec![], vec![('爱', 0.4)], vec![], vec![('湖', 0.3)], vec![]];
+        assert_eq!(find_part(&Rows::new(vec![other]), read(), ("WANG", "AIHU"))[0].reading.text(), "王");
+    }
+
+    #[test]
     fn a_name_line_missing_its_first_glyph_is_read_from_the_column() {
         // 飞桂 over FEIGUI, 飞 and F washed out: the lines start 2.7 and 1.6 mm right of the
         // sex's column. The given names are read from the column; the surname 汤, not found at
@@ -1602,6 +1664,20 @@ mod tests {
         far[3].line.x0 = 53.0;
         far[3].line.x1 = 57.0;
         assert_eq!(name_pinyin_lines(&far, &keys), vec![(1, "HE".to_string())]);
+    }
+
+    #[test]
+    fn a_short_whole_name_missing_a_letter_names_its_hanzi_line() {
+        // 顾纪 GU, JI: its pinyin read `GU,I`, its hanzi `纪`: read again to spell GUJI.
+        let keys = ["GU".to_string(), "JI".to_string(), "GUJI".to_string()];
+        let read = || vec![line_at(47.1, 52.1, 23.1, "纪", 0.97), line_at(47.1, 54.0, 26.5, "GU,I", 0.68), line_at(47.2, 52.6, 34.0, "男/M", 0.84)];
+        assert_eq!(name_pinyin_lines(&read(), &keys), vec![(1, "GUJI".to_string())]);
+        let model = Rows::new(vec![vec![vec![('顾', 0.5)], vec![], vec![('纪', 0.9)], vec![]]]);
+        assert_eq!(fit_names(&model, read(), ("GU", "JI"))[0].reading.text(), "顾纪");
+        // Two letters of four are not enough.
+        let mut short = read();
+        short[1].reading = line_at(47.1, 50.0, 26.5, "GU,", 0.68).reading;
+        assert_eq!(name_pinyin_lines(&short, &keys), vec![(1, "GU".to_string())]);
     }
 
     #[test]
