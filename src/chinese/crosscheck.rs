@@ -282,11 +282,13 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
             }
         });
         // It, when the reading holds its month and is one digit from its day, month and year
-        // (`02月/FEB2024` of `09 2月/FEB 2024`, its 9 lost; `2015` read for `2018`).
+        // (`02月/FEB2024` of `09 2月/FEB 2024`, its 9 lost; `2015` read for `2018`), or is its
+        // month and year with the day lost (`10月/OCT2023` of `15 10月/OCT 2023`).
         let one_digit_off = || {
             let c = validity?;
             let want = format!("{:02}{}{:04}", c.day, c.month, c.year);
-            (month_read(&c) && edit_distance(&digits, &want) == 1).then_some(c)
+            let day_lost = digits == format!("{}{:04}", c.month, c.year);
+            (month_read(&c) && (edit_distance(&digits, &want) == 1 || day_lost)).then_some(c)
         };
         match parse_date(&text) {
             Some(d) => {
@@ -460,11 +462,7 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
 /// Whether the hanzi read `h` (four at least) are authority `a`'s name misread in at most half
 /// its hanzi, and nearer it than the other authority's.
 fn near_authority(h: &str, a: (&str, &str)) -> bool {
-    use super::normalize::{edit_distance, AUTHORITY_MPS, AUTHORITY_NIA};
-    let h = han_only(h);
-    let other = if a == AUTHORITY_MPS { AUTHORITY_NIA } else { AUTHORITY_MPS };
-    let d = edit_distance(&h, a.0);
-    h.chars().count() >= 4 && 2 * d <= a.0.chars().count() && d < edit_distance(&h, other.0)
+    super::normalize::misread_authority(h) == Some(a)
 }
 
 pub fn local_name_confidence(fields: &Fields, repaired: &Repaired) -> f64 {
@@ -575,7 +573,7 @@ mod tests {
         // Expiring 2034-08-18: issued 2024-08-19. The year misread (2021), or the day's 9 lost
         // (`18月` of `19 8月`): the validity's date, doubtful.
         let adult = "EK74266247CHN4211024M3408180SDPZWLJCNPAVEH94";
-        for printed in ["19 8月/AUG 2021", "18月/AUG2024"] {
+        for printed in ["19 8月/AUG 2021", "18月/AUG2024", "8月/AUG2024"] {
             let (d, c) = issue_read(adult, printed);
             assert_eq!(d.as_deref(), Some("2024-08-19"), "{printed}");
             assert!(c <= PARTIAL_ISSUE_CAP, "{printed}: {c}");
@@ -584,6 +582,8 @@ mod tests {
         let (d, c) = issue_read(adult, "19 8月/AUG 2011");
         assert!(d.as_deref() == Some("2011-08-19") && c <= IMPLAUSIBLE_CAP, "{d:?} {c}");
         assert_eq!(issue_read(adult, "1 2024").0, None);
+        // The day lost and the year another: nothing.
+        assert_eq!(issue_read(adult, "8月/AUG2023").0, None);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! Labels that do read ([`super::labels`]) fill what this leaves open.
 
 use super::labels::Label;
-use super::normalize::{han_only, is_chinese_nationality, is_han, latin_key, match_authority, match_place, parse_date, parse_sex};
+use super::normalize::{han_only, is_chinese_nationality, is_han, latin_key, match_authority, match_place, misread_authority, parse_date, parse_sex};
 use super::crosscheck::{issue_fits_expiry, plausible_issue_dates, ymd};
 use super::{Fields, ReadLine};
 use crate::mrz::Ymd;
@@ -67,7 +67,9 @@ pub fn classify(text: &str) -> ValueKind {
     }
     let han = han_only(t);
     let latin = latin_key(t);
-    if !han.is_empty() && match_authority(t, "").is_some() {
+    // (Or its hanzi misread in up to half: `国家的民公理`; the cross-check holds it to the
+    // issue date.)
+    if !han.is_empty() && (match_authority(t, "").is_some() || misread_authority(&han).is_some()) {
         return ValueKind::AuthorityHan;
     }
     if han.is_empty() && latin.len() >= 12 && match_authority("", t).is_some() {
@@ -364,6 +366,8 @@ mod tests {
         assert_ne!(classify("12ABCDEF"), ValueKind::Date);
         assert_eq!(classify("湖南/HUNAN"), ValueKind::Place);
         assert_eq!(classify("公安部出入境管理局"), ValueKind::AuthorityHan);
+        assert_eq!(classify("国家的民公理"), ValueKind::AuthorityHan);
+        assert_eq!(classify("国家梦民警建货"), ValueKind::Han);
         assert_eq!(classify("MPS Exit & Entry Administration"), ValueKind::AuthorityLatin);
         assert_eq!(classify("男/M"), ValueKind::Sex);
         assert_eq!(classify("中国/CHINESE"), ValueKind::Nationality);

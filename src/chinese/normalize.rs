@@ -383,6 +383,23 @@ pub fn match_authority(han: &str, latin: &str) -> Option<((&'static str, &'stati
     best
 }
 
+/// The authority whose hanzi `han` (four at least) are misread in at most half its hanzi, and
+/// nearer it than the other's (国家林买银理局 for 国家移民管理局).
+pub fn misread_authority(han: &str) -> Option<(&'static str, &'static str)> {
+    let h = han_only(han);
+    if h.chars().count() < 4 {
+        return None;
+    }
+    let (dm, dn) = (edit_distance(&h, AUTHORITY_MPS.0), edit_distance(&h, AUTHORITY_NIA.0));
+    if dm < dn && 2 * dm <= AUTHORITY_MPS.0.chars().count() {
+        Some(AUTHORITY_MPS)
+    } else if dn < dm && 2 * dn <= AUTHORITY_NIA.0.chars().count() {
+        Some(AUTHORITY_NIA)
+    } else {
+        None
+    }
+}
+
 /// The authority whose hanzi holds `han` in order (a line read in pieces, some glyphs lost:
 /// 公…入境管…局), when at least two characters were read and only one authority fits.
 pub fn authority_from_fragment(han: &str) -> Option<(&'static str, &'static str)> {
@@ -528,6 +545,16 @@ mod tests {
         assert!(match_authority("中华人民共和国驻纽约总领事馆", "").is_none());
         assert_eq!(authority_for_issue((2019, 3, 31)), AUTHORITY_MPS);
         assert_eq!(authority_for_issue((2019, 4, 1)), AUTHORITY_NIA);
+    }
+
+    #[test]
+    fn authority_misread_in_half_its_hanzi() {
+        assert_eq!(misread_authority("国家林买银理局"), Some(AUTHORITY_NIA));
+        assert_eq!(misread_authority("国家的民公理"), Some(AUTHORITY_NIA));
+        assert_eq!(misread_authority("公安部出入境警里局"), Some(AUTHORITY_MPS));
+        assert_eq!(misread_authority("国家梦民警建货"), None);
+        assert_eq!(misread_authority("管理局"), None);
+        assert_eq!(misread_authority("布宜诺斯艾利斯"), None);
     }
 
     #[test]
