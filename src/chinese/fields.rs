@@ -190,6 +190,18 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
     } else if poi.is_none() && places.len() == 2 && pob == Some(places[0]) {
         poi = Some(places[1]);
     }
+    // One place placed by its date, the other's date not found: the place line one row above
+    // (the birth's) or below (the issue's) it, overlapping it across.
+    let row_apart = |a: usize, b: usize| {
+        let (la, lb) = (read[a].line, read[b].line);
+        let gap = lb.cy() - la.cy();
+        gap > SAME_ROW_MM && gap < 4.0 * la.height().max(lb.height()) && la.x0 < lb.x1 && lb.x0 < la.x1
+    };
+    match (pob, poi) {
+        (None, Some(i)) => pob = places.iter().copied().filter(|&j| row_apart(j, i)).max_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0)),
+        (Some(b), None) => poi = places.iter().copied().filter(|&j| row_apart(b, j)).min_by(|&a, &b| read[a].line.y0.total_cmp(&read[b].line.y0)),
+        _ => {}
+    }
     if let Some(i) = pob {
         put(&mut fields, Label::PlaceOfBirth, &[i]);
     }
@@ -566,6 +578,34 @@ mod tests {
         let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "HUNAN"));
         assert_eq!(f.get(Label::GivenNames).and_then(|v| v.get(1)).map(|r| r.text()).as_deref(), Some("HUNAN"));
         assert_eq!(f.get(Label::PlaceOfBirth).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("湖南/HUNAN"));
+    }
+
+    #[test]
+    fn a_place_whose_date_was_not_found_is_the_place_a_row_from_the_other() {
+        // The birth date's line not found, the place of issue read `GUANGDONG` (its hanzi
+        // lost, placed by its date): 湖南/HUNAN is the place one row above it. The issue date's
+        // not found, the place of birth read `HUNAN`: 广东/GUANGDONG is the place a row below.
+        let with = |gone: &str, part: &str, left: &str| -> Vec<ReadLine> {
+            page(true)
+                .into_iter()
+                .filter(|r| r.reading.text() != gone)
+                .map(|r| if r.reading.text() == part { ReadLine { reading: line(0.0, 0.0, left).reading, ..r } } else { r })
+                .collect()
+        };
+        let t = |read: &[ReadLine], l: Label| {
+            let f = assign(read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+            f.get(l).and_then(|v| v.first()).map(|r| r.text())
+        };
+        let read = with("12 12月/DEC 1990", "广东/GUANGDONG", "GUANGDONG");
+        assert_eq!(t(&read, Label::PlaceOfBirth).as_deref(), Some("湖南/HUNAN"));
+        let read = with("09 7月/JUL 2010", "湖南/HUNAN", "HUNAN");
+        assert_eq!(t(&read, Label::PlaceOfIssue).as_deref(), Some("广东/GUANGDONG"));
+        // A place line two rows up is not the place of birth.
+        let read: Vec<ReadLine> = with("12 12月/DEC 1990", "广东/GUANGDONG", "GUANGDONG")
+            .into_iter()
+            .map(|r| if r.reading.text() == "湖南/HUNAN" { ReadLine { line: TextLine { y0: 26.0, y1: 28.5, ..r.line }, ..r } } else { r })
+            .collect();
+        assert_eq!(t(&read, Label::PlaceOfBirth), None);
     }
 
     #[test]
