@@ -205,10 +205,13 @@ pub fn split_bilingual(text: &str) -> (String, String) {
 
 /// Edit distance of a place's Latin reading to a table entry's; a reading of five letters or
 /// more that is the start of the entry (its end washed out or cut: `SHAND` of `SHANDONG`)
-/// counts as one edit from it.
+/// counts as one edit from it; so does the whole entry of five letters or more after up to
+/// three letters more (its hanzi misread as letters, the slash not read: `ERCHONGQING`).
 fn latin_distance(read: &str, entry: &str) -> usize {
     let whole = edit_distance(read, entry);
-    if read.len() >= 5 && read.len() < entry.len() && entry.is_char_boundary(read.len()) {
+    if entry.len() >= 5 && read.len() > entry.len() && read.len() - entry.len() <= 3 && read.ends_with(entry) {
+        whole.min(1)
+    } else if read.len() >= 5 && read.len() < entry.len() && entry.is_char_boundary(read.len()) {
         whole.min(edit_distance(read, &entry[..read.len()]) + 1)
     } else {
         whole
@@ -484,6 +487,10 @@ mod tests {
         assert_eq!((m.han, m.latin_dist, m.support()), ("山东", Some(1), 0.9));
         assert_eq!(match_place("SHANX", false).unwrap().latin, "SHANXI");
         assert!(match_place("HEB", false).is_none_or(|m| m.support() < 0.5));
+        // The hanzi read as letters before the pinyin, no slash read: one edit.
+        let m = match_place("ERCHONGQING", false).unwrap();
+        assert_eq!((m.latin, m.latin_dist, m.support()), ("CHONGQING", Some(1), 0.5));
+        assert!(match_place("ABCDCHONGQING", false).is_none_or(|m| m.support() < 0.5));
         // One part read exactly (or the pinyin one letter off), the other nothing like it.
         assert_eq!(match_place("天津TANHN", true).map(|m| (m.latin, m.support())), Some(("TIANJIN", ONE_PART_SUPPORT)));
         assert_eq!(match_place("氏/SHAANX", false).map(|m| (m.latin, m.support())), Some(("SHAANXI", 0.5)));
