@@ -271,7 +271,15 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
         // column is as good as the other's).
         (!xs.is_empty()).then(|| xs[(xs.len() - 1) / 2])
     };
-    let bottom = sex.or(birth).map(|i| read[i].line.y0);
+    // Below the names: the sex; without it, the birth date less one and a half date pitches
+    // (the sex, misread as no sex — 女 as 文 — is one pitch above the birth date, the given
+    // names' pinyin one more).
+    let dated: Vec<(f32, f32)> = [birth, issue, expiry].iter().enumerate().filter_map(|(k, i)| i.map(|i| (k as f32, read[i].line.y0))).collect();
+    let date_pitch = match (dated.first(), dated.last()) {
+        (Some(a), Some(b)) if b.0 > a.0 => Some((b.1 - a.1) / (b.0 - a.0)),
+        _ => None,
+    };
+    let bottom = sex.map(|i| read[i].line.y0).or_else(|| birth.map(|b| read[b].line.y0 - date_pitch.map_or(0.0, |p| 1.5 * p)));
     let name_lines: Vec<usize> = (0..read.len())
         .filter(|&i| matches!(kinds[i], ValueKind::Han | ValueKind::Latin))
         .filter(|&i| column_x(read[i].line.y0).is_none_or(|x| (read[i].line.x0 - x).abs() < SAME_COLUMN_MM))
@@ -606,6 +614,24 @@ mod tests {
             .map(|r| if r.reading.text() == "湖南/HUNAN" { ReadLine { line: TextLine { y0: 26.0, y1: 28.5, ..r.line }, ..r } } else { r })
             .collect();
         assert_eq!(t(&read, Label::PlaceOfBirth), None);
+    }
+
+    #[test]
+    fn the_sex_misread_as_a_hanzi_is_no_given_name() {
+        // 女/F read 文, 张 read `K`, both pinyin misread: 文 is one date pitch above the birth
+        // date, the sex's row, not a name's; with one name hanzi line, nothing is placed
+        // (rather than 三 as the surname and 文 as the given names).
+        let misread = |t: &str| match t {
+            "女/F" => Some("文"),
+            "张" => Some("K"),
+            "ZHANG" => Some("UAIG"),
+            "SAN" => Some("SA"),
+            _ => None,
+        };
+        let read: Vec<ReadLine> =
+            page(true).into_iter().map(|r| match misread(&r.reading.text()) { Some(m) => ReadLine { reading: line(0.0, 0.0, m).reading, ..r }, None => r }).collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        assert!(f.get(Label::Surname).is_none() && f.get(Label::GivenNames).is_none());
     }
 
     #[test]

@@ -464,20 +464,33 @@ impl<'a> ChineseReader<'a> {
             return Ok(read);
         }
         let kind = |r: &ReadLine| fields::classify(&r.reading.text());
-        let Some(bottom) = read
+        let Some((bottom, bottom_kind)) = read
             .iter()
             .filter(|r| r.label.is_none() && matches!(kind(r), fields::ValueKind::Sex | fields::ValueKind::Date))
             .min_by(|a, b| a.line.y0.total_cmp(&b.line.y0))
-            .map(|r| r.line)
+            .map(|r| (r.line, kind(r)))
         else {
             return Ok(read);
         };
+        // No sex read: its row is one date pitch above the topmost date, and a hanzi read there
+        // (女 as 文) is no name.
+        let sex_row = (bottom_kind == fields::ValueKind::Date).then(|| {
+            let mut dates: Vec<f32> = read
+                .iter()
+                .filter(|r| r.label.is_none() && kind(r) == fields::ValueKind::Date && (r.line.x0 - bottom.x0).abs() < COLUMN_TOLERANCE_MM)
+                .map(|r| r.line.y0)
+                .collect();
+            dates.sort_by(f32::total_cmp);
+            dates.windows(2).map(|w| w[1] - w[0]).filter(|&d| d > 2.0 * bottom.height()).min_by(f32::total_cmp).map(|pitch| (bottom.y0 - pitch, pitch))
+        });
+        let at_sex_row = |l: &TextLine| sex_row.flatten().is_some_and(|(y, pitch)| (l.y0 - y).abs() < 0.25 * pitch);
         let han = |r: &ReadLine| {
             let t = r.reading.text();
             !t.is_empty() && t.chars().all(is_han)
         };
         let in_column = |i: usize| read[i].label.is_none() && read[i].line.y1 <= bottom.y0 && (read[i].line.x0 - bottom.x0).abs() < COLUMN_TOLERANCE_MM;
-        let mut names_han: Vec<usize> = (0..read.len()).filter(|&i| in_column(i) && han(&read[i]) && kind(&read[i]) == fields::ValueKind::Han).collect();
+        let mut names_han: Vec<usize> =
+            (0..read.len()).filter(|&i| in_column(i) && han(&read[i]) && kind(&read[i]) == fields::ValueKind::Han && !at_sex_row(&read[i].line)).collect();
         let by_rows = names_han.len() != 2;
         if by_rows {
             // Not two hanzi lines (one read as a letter or as nothing): the split layout's four
@@ -1747,6 +1760,14 @@ mod tests {
         let mut three = read();
         three.remove(1);
         assert_eq!(fit(&model, three)[0].reading.text(), "8");
+        // The sex read as a hanzi (女 as 文, one date pitch above the birth date): no name line.
+        let model = Rows::new(vec![vec![vec![], vec![('8', 0.9), ('易', 0.001)], vec![]]]);
+        let mut sex_as_han = read();
+        sex_as_han[4] = line_at(44.5, 46.5, 41.6, "文", 0.4);
+        sex_as_han.push(line_at(44.2, 64.6, 56.2, "0611月/NOV2016", 0.8));
+        sex_as_han.push(line_at(44.2, 64.6, 63.5, "0511月/NOV2026", 0.8));
+        let out = fit(&model, sex_as_han);
+        assert_eq!((out[0].reading.text().as_str(), out[4].reading.text().as_str()), ("易", "文"));
     }
 
     #[test]
