@@ -11,7 +11,7 @@
 
 use super::labels::Label;
 use super::normalize::{
-    authority_for_issue, authority_from_fragment, edit_distance, han_only, is_chinese_nationality, latin_key, match_authority, match_place, normalize_authority_latin,
+    authority_for_issue, authority_from_fragment, edit_distance, han_only, is_chinese_nationality, latin_key, match_authority, match_place, misread_authority, normalize_authority_latin,
     parse_date, parse_sex, sex_han, split_bilingual, PrintedDate, MONTHS,
 };
 use super::text::TextReading;
@@ -392,6 +392,13 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
                     authority = Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(ic).min(FRAGMENT_CAP)));
                 }
             }
+            // Misread so, with no issue date read: that authority, doubtful; dated for the
+            // other: nothing (it is no third authority's name).
+            None if misread_authority(&h).is_some() => {
+                if let (Some(a), None) = (misread_authority(&h), issue) {
+                    authority = Some((a.0.to_owned(), a.1.to_owned(), auth_p.min(IMPLAUSIBLE_CAP)));
+                }
+            }
             None => {
                 let h = han_only(&h);
                 if !h.is_empty() && !l.trim().is_empty() {
@@ -544,8 +551,12 @@ mod tests {
         let (a, c) = read("国家林买银理局", Some("19 8月/AUG 2024"));
         assert_eq!(a.as_deref(), Some("National Immigration Administration, PRC"));
         assert!(c <= FRAGMENT_CAP);
-        // Without the issue date, or misread in more than half, or dated for the other: nothing.
-        assert_eq!(read("国家林买银理局", None).0, None);
+        // Without the issue date: that authority, doubtful. Misread in more than half, or dated
+        // for the other: nothing.
+        let (a, c) = read("国家林买银理局", None);
+        assert_eq!(a.as_deref(), Some("National Immigration Administration, PRC"));
+        assert!(c <= IMPLAUSIBLE_CAP);
+        assert_eq!(read("国家林买银理局", Some("19 8月/AUG 2018")).0, None);
         assert_eq!(read("国林买银理局局", Some("19 8月/AUG 2024")).0.as_deref().filter(|a| a.starts_with("National")), None);
         assert!(!near_authority("国家林买银理局", super::super::normalize::AUTHORITY_MPS));
     }

@@ -818,12 +818,11 @@ impl<'a> ChineseReader<'a> {
         fields
     }
 }
-/// The name's keys as its pinyin lines may read: the surname, the given names, and both run
-/// together (upper-case letters only, [`normalize::latin_key`]).
 /// The split layout's two hanzi name rows among `column` (lines of the name's column above
 /// `bottom`, the sex or topmost date, top to bottom), by geometry alone: the last four lines
-/// are two pairs (hanzi over pinyin, close) whose upper lines and `bottom` are evenly spaced,
-/// one name pitch apart. Indices into `column` of the two hanzi lines.
+/// are two pairs (hanzi over pinyin, close: the pinyin starting within three quarters of a
+/// line height under the hanzi) whose upper lines and `bottom` are evenly spaced, one name
+/// pitch apart. Indices into `column` of the two hanzi lines.
 fn split_name_rows(column: &[TextLine], bottom: &TextLine) -> Option<[usize; 2]> {
     let n = column.len();
     if n < 4 {
@@ -833,10 +832,12 @@ fn split_name_rows(column: &[TextLine], bottom: &TextLine) -> Option<[usize; 2]>
     let (p1, p2) = (c.y0 - a.y0, bottom.y0 - c.y0);
     let h = a.height().max(c.height());
     let even = (p1 - p2).abs() <= 0.15 * p1.max(p2) && (2.5 * h..=5.5 * h).contains(&p1);
-    let paired = |upper: &TextLine, lower: &TextLine, pitch: f32| lower.y0 > upper.cy() && lower.y0 - upper.y0 < 0.5 * pitch && lower.y0 < upper.y1 + 0.5 * h;
+    let paired = |upper: &TextLine, lower: &TextLine, pitch: f32| lower.y0 > upper.cy() && lower.y0 - upper.y0 < 0.5 * pitch && lower.y0 < upper.y1 + 0.75 * h;
     (even && paired(a, b, p1) && paired(c, d, p2)).then_some([n - 4, n - 2])
 }
 
+/// The name's keys as its pinyin lines may read: the surname, the given names, and both run
+/// together (upper-case letters only, [`normalize::latin_key`]).
 fn name_keys(names: (&str, &str)) -> [String; 3] {
     let (sur, given) = (normalize::latin_key(names.0), normalize::latin_key(names.1));
     let both = format!("{sur}{given}");
@@ -1750,6 +1751,11 @@ mod tests {
         assert_eq!(out[0].reading.text(), "易");
         assert!(out[0].reading.min_p() < 0.01);
         assert_eq!(out[2].reading.text(), "光");
+        // The surname's pinyin 1.5 mm under its hanzi (尹 read `P`, its box short): a pair still.
+        let mut lower = read();
+        lower[1].line.y0 = 25.3;
+        lower[1].line.y1 = 27.7;
+        assert_eq!(fit(&model, lower)[0].reading.text(), "易");
         // The rows unevenly spaced (a line missing, the lines below it taken for names):
         // nothing is read.
         let model = Rows::new(vec![vec![vec![], vec![('8', 0.9), ('易', 0.001)], vec![]]]);
