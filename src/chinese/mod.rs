@@ -392,6 +392,12 @@ impl<'a> ChineseReader<'a> {
             return Ok(read);
         }
         let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
+        // A surname among the listed surnames of its pinyin; where only one spells it (ZHUANG:
+        // 庄), the MRZ names it and it is kept however faint (its probability caps the name's
+        // confidence).
+        let surnames = if known_sur { Vec::new() } else { normalize::surname_candidates(missing) };
+        let allow = |_: usize, c: char| surnames.is_empty() || surnames.iter().any(|s| s.contains(c));
+        let floor = if surnames.len() == 1 { 0.0 } else { MISSING_PART_P };
         let mut best: Option<(f32, ReadLine)> = None;
         for k in -2..=2 {
             let y0 = row + k as f32 * 0.12 * h;
@@ -400,9 +406,9 @@ impl<'a> ChineseReader<'a> {
                 continue;
             }
             let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
-            if let Some(fit) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, missing) {
+            if let Some((fit, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, missing, &allow, missing.len()) {
                 let q = fit.min_p();
-                if q >= MISSING_PART_P && best.as_ref().is_none_or(|b| q > b.0) {
+                if q >= floor && best.as_ref().is_none_or(|b| q > b.0) {
                     best = Some((q, ReadLine { line, reading: fit, label: None }));
                 }
             }
@@ -1602,6 +1608,12 @@ mod tests {
         let out = find_part(&Rows::new(vec![vec![vec![], vec![('黎', 0.5)], vec![]]]), read2, ("LI", "XURONG"));
         let found = out.iter().find(|r| r.reading.text() == "黎").expect("found");
         assert!((found.line.y0 - 23.6).abs() < 1.0, "{:?}", found.line);
+        // A surname only one listed surname spells (ZHUANG: 庄) is kept however faint; one of
+        // several (LI: 李, 黎 …) is not.
+        let read3 = vec![line_at(45.0, 50.0, 34.5, "萍", 0.9), line_at(45.0, 55.0, 37.8, "PING", 0.9), line_at(45.0, 50.0, 45.4, "女/F", 0.9)];
+        let out = find_part(&Rows::new(vec![vec![vec![], vec![('庄', 0.01), ('李', 0.01)], vec![]]]), read3.clone(), ("ZHUANG", "PING"));
+        assert_eq!(out.iter().find(|r| r.line.y0 < 30.0).map(|r| r.reading.text()).as_deref(), Some("庄"));
+        assert_eq!(find_part(&Rows::new(vec![vec![vec![], vec![('庄', 0.01), ('李', 0.01)], vec![]]]), read3, ("LI", "PING")).len(), 3);
         // A line read near that row already (its pinyin misread): nothing is added.
         let mut near = read();
         near.push(line_at(45.0, 50.0, 34.0, "旭", 0.5));
