@@ -473,42 +473,34 @@ mod tests {
         assert_eq!(f.get(Label::Type).and_then(|v| v.first()).map(|r| r.text()).as_deref(), Some("P"));
     }
 
+    /// Asserts the names are placed, in both layouts, with the line of `date` found `dx` mm
+    /// further left than its text.
+    fn names_found_with_date_shifted(date: &str, dx: f32) {
+        for split in [true, false] {
+            let read: Vec<ReadLine> =
+                page(split).into_iter().map(|r| if r.reading.text() == date { ReadLine { line: TextLine { x0: r.line.x0 - dx, ..r.line }, ..r } } else { r }).collect();
+            let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+            let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
+            if split {
+                assert_eq!((t(Label::Surname).as_deref(), t(Label::GivenNames).as_deref()), (Some("张"), Some("三")), "{date}");
+            } else {
+                assert_eq!(t(Label::Name).as_deref(), Some("张三"), "{date}");
+            }
+        }
+    }
+
     #[test]
     fn a_date_found_wider_than_its_text_does_not_move_the_names_column() {
         // The birth date's line joined print 6 mm left of it: the column is still where the
         // sex and the other dates start, and the names in it are found.
-        for split in [true, false] {
-            let read: Vec<ReadLine> = page(split)
-                .into_iter()
-                .map(|r| if r.reading.text() == "12 12月/DEC 1990" { ReadLine { line: TextLine { x0: r.line.x0 - 6.0, ..r.line }, ..r } } else { r })
-                .collect();
-            let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
-            let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
-            if split {
-                assert_eq!((t(Label::Surname).as_deref(), t(Label::GivenNames).as_deref()), (Some("张"), Some("三")));
-            } else {
-                assert_eq!(t(Label::Name).as_deref(), Some("张三"));
-            }
-        }
+        names_found_with_date_shifted("12 12月/DEC 1990", 6.0);
     }
 
     #[test]
     fn a_date_found_a_little_left_does_not_turn_the_names_column() {
         // The expiry date's line found 1.2 mm left of its text: the column's slope is that of
         // most of the sex and the dates (none), so the surname at the top stays in the column.
-        for split in [true, false] {
-            let read: Vec<ReadLine> = page(split)
-                .into_iter()
-                .map(|r| if r.reading.text() == "08 7月/JUL 2020" { ReadLine { line: TextLine { x0: r.line.x0 - 1.2, ..r.line }, ..r } } else { r })
-                .collect();
-            let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
-            let t = |l: Label| f.get(l).and_then(|v| v.first()).map(|r| r.text());
-            if split {
-                assert_eq!((t(Label::Surname).as_deref(), t(Label::GivenNames).as_deref()), (Some("张"), Some("三")));
-            } else {
-                assert_eq!(t(Label::Name).as_deref(), Some("张三"));
-            }
-        }
+        names_found_with_date_shifted("08 7月/JUL 2020", 1.2);
     }
 
     #[test]

@@ -1706,6 +1706,12 @@ mod tests {
         assert_eq!(name_pinyin_lines(&short, &keys), vec![(1, "GU".to_string())]);
     }
 
+    fn fit_unpaired(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        ChineseReader::new(model).fit_unpaired_name_hanzi(&prepared, &frame, read, names).unwrap()
+    }
+
     #[test]
     fn unpaired_name_hanzi_are_read_to_spell_their_part() {
         // 梁 read as 果, LIANG and LIOU unread: the upper of the two hanzi lines above the sex is
@@ -1718,11 +1724,7 @@ mod tests {
                 line_at(46.0, 50.1, 49.0, "女/F", 0.9),
             ]
         };
-        let unpaired = |model: &Rows, read: Vec<ReadLine>| {
-            let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-            let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
-            ChineseReader::new(model).fit_unpaired_name_hanzi(&prepared, &frame, read, ("LIANG", "LIOU")).unwrap()
-        };
+        let unpaired = |model: &Rows, read: Vec<ReadLine>| fit_unpaired(model, read, ("LIANG", "LIOU"));
         let model = Rows::new(vec![vec![vec![], vec![('果', 0.4), ('梁', 0.25)], vec![]]]);
         let out = unpaired(&model, read());
         assert_eq!(out[1].reading.text(), "梁");
@@ -1752,11 +1754,7 @@ mod tests {
                 line_at(44.2, 64.6, 48.9, "0611月/NOV1946", 0.78),
             ]
         };
-        let fit = |model: &Rows, read: Vec<ReadLine>| {
-            let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-            let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
-            ChineseReader::new(model).fit_unpaired_name_hanzi(&prepared, &frame, read, ("YI", "GUANG")).unwrap()
-        };
+        let fit = |model: &Rows, read: Vec<ReadLine>| fit_unpaired(model, read, ("YI", "GUANG"));
         // 亦 (YI, no listed surname) likelier than 易: the surname is still 易.
         let model = Rows::new(vec![vec![vec![], vec![('8', 0.9), ('亦', 0.05), ('易', 0.001)], vec![]]]);
         let out = fit(&model, read());
