@@ -41,6 +41,10 @@ impl TextLine {
     pub fn cy(&self) -> f32 {
         (self.y0 + self.y1) / 2.0
     }
+    /// Whether the two boxes share some area.
+    pub fn overlaps(&self, other: &TextLine) -> bool {
+        self.y1 > other.y0 && self.y0 < other.y1 && self.x1 > other.x0 && self.x0 < other.x1
+    }
 }
 
 #[derive(Clone, Copy, Debug)]

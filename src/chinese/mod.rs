@@ -301,7 +301,7 @@ impl<'a> ChineseReader<'a> {
                     let h = py.height();
                     let y1 = py.y0 - gap * h;
                     let line = TextLine { x0: py.x0, y0: y1 - tall * h, x1: py.x1.max(py.x0 + 2.0 * tall * h), y1, parts: 0, contrast: py.contrast };
-                    let overlaps = read.iter().any(|o| o.line.y1 > line.y0 && o.line.y0 < line.y1 && o.line.x1 > line.x0 && o.line.x0 < line.x1);
+                    let overlaps = read.iter().any(|o| o.line.overlaps(&line));
                     if overlaps {
                         continue;
                     }
@@ -365,9 +365,8 @@ impl<'a> ChineseReader<'a> {
             .unwrap_or(han.x0);
         let in_column = |r: &ReadLine| r.label.is_none() && ((r.line.x0 - han.x0).abs() < COLUMN_TOLERANCE_MM || (r.line.x0 - x0).abs() < COLUMN_TOLERANCE_MM);
         let sex = read.iter().filter(|r| in_column(r) && r.line.y0 > han.y1 && kind(r) == fields::ValueKind::Sex).map(|r| r.line.y0).min_by(f32::total_cmp);
-        let mut dates: Vec<f32> = read.iter().filter(|r| in_column(r) && kind(r) == fields::ValueKind::Date).map(|r| r.line.y0).collect();
-        dates.sort_by(f32::total_cmp);
-        let date_pitch = dates.windows(2).map(|w| w[1] - w[0]).filter(|&d| d > 2.0 * han.height()).min_by(f32::total_cmp);
+        let dates: Vec<f32> = read.iter().filter(|r| in_column(r) && kind(r) == fields::ValueKind::Date).map(|r| r.line.y0).collect();
+        let date_pitch = row_pitch(dates, 2.0 * han.height());
         let h = han.height();
         // The one-label layout (姓名/Name): the whole name on one row, the sex one row below
         // (two in the split layout). The given names are right of the surname on its row,
@@ -391,7 +390,6 @@ impl<'a> ChineseReader<'a> {
         if read.iter().any(|o| in_column(o) && (o.line.cy() - (row + h / 2.0)).abs() < 0.5 * pitch) {
             return Ok(read);
         }
-        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
         // A surname among the listed surnames of its pinyin; where only one spells it (ZHUANG:
         // 庄), the MRZ names it and it is kept however faint (its probability caps the name's
         // confidence).
@@ -402,7 +400,7 @@ impl<'a> ChineseReader<'a> {
         for k in -2..=2 {
             let y0 = row + k as f32 * 0.12 * h;
             let line = TextLine { x0, y0, x1: x0 + MISSING_PART_WIDTH * h, y1: y0 + h, parts: 0, contrast: han.contrast };
-            if read.iter().any(|o| overlaps(&o.line, &line)) {
+            if read.iter().any(|o| o.line.overlaps(&line)) {
                 continue;
             }
             let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
@@ -430,13 +428,12 @@ impl<'a> ChineseReader<'a> {
         let han = read[at].line;
         let sur = read[at].reading.text();
         let h = han.height();
-        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
         let mut best: Option<(f32, TextLine, TextReading)> = None;
         for k in -1..=1 {
             let dy = k as f32 * 0.12 * h;
             let line = TextLine { y0: han.y0 + dy, y1: han.y1 + dy, x1: han.x1 + MISSING_PART_WIDTH * h, ..han };
             // Nothing else read on that row (the nationality's column is further right).
-            if read.iter().enumerate().any(|(j, o)| j != at && overlaps(&o.line, &line)) {
+            if read.iter().enumerate().any(|(j, o)| j != at && o.line.overlaps(&line)) {
                 continue;
             }
             let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
@@ -481,13 +478,12 @@ impl<'a> ChineseReader<'a> {
         // No sex read: its row is one date pitch above the topmost date, and a hanzi read there
         // (女 as 文) is no name.
         let sex_row = (bottom_kind == fields::ValueKind::Date).then(|| {
-            let mut dates: Vec<f32> = read
+            let dates: Vec<f32> = read
                 .iter()
                 .filter(|r| r.label.is_none() && kind(r) == fields::ValueKind::Date && (r.line.x0 - bottom.x0).abs() < COLUMN_TOLERANCE_MM)
                 .map(|r| r.line.y0)
                 .collect();
-            dates.sort_by(f32::total_cmp);
-            dates.windows(2).map(|w| w[1] - w[0]).filter(|&d| d > 2.0 * bottom.height()).min_by(f32::total_cmp).map(|pitch| (bottom.y0 - pitch, pitch))
+            row_pitch(dates, 2.0 * bottom.height()).map(|pitch| (bottom.y0 - pitch, pitch))
         });
         let at_sex_row = |l: &TextLine| sex_row.flatten().is_some_and(|(y, pitch)| (l.y0 - y).abs() < 0.25 * pitch);
         let han = |r: &ReadLine| {
@@ -576,12 +572,11 @@ impl<'a> ChineseReader<'a> {
         let dates: Vec<&ReadLine> = read.iter().filter(|r| r.label.is_none() && fields::classify(&r.reading.text()) == fields::ValueKind::Date).collect();
         let Some(top) = dates.iter().map(|r| r.line.y0).min_by(f32::total_cmp) else { return Ok(read) };
         let Some(column) = dates.iter().map(|r| r.line.x0).min_by(f32::total_cmp) else { return Ok(read) };
-        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
         let mut candidates: Vec<&TextLine> = found
             .iter()
             .filter(|l| l.contrast < threshold && l.contrast >= RESCUE_CONTRAST * threshold && l.height() >= 1.4)
             .filter(|l| l.y1 > TITLE_BAND_MM && l.y1 < top && l.x0 < column + 3.0 * COLUMN_TOLERANCE_MM && l.x1 > column)
-            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l)))
+            .filter(|l| !read.iter().any(|r| r.line.overlaps(l)))
             .collect();
         candidates.sort_by(|a, b| b.contrast.total_cmp(&a.contrast));
         candidates.truncate(RESCUE_MAX_LINES);
@@ -674,12 +669,11 @@ impl<'a> ChineseReader<'a> {
         }
         let Some(top) = dates.iter().min_by(|a, b| a.line.y0.total_cmp(&b.line.y0)).map(|r| r.line) else { return Ok(read) };
         let column = dates.iter().map(|r| r.line.x0).fold(f32::MAX, f32::min);
-        let overlaps = |a: &TextLine, b: &TextLine| a.y1 > b.y0 && a.y0 < b.y1 && a.x1 > b.x0 && a.x0 < b.x1;
         let faint = found
             .iter()
             .filter(|l| l.contrast < threshold && l.contrast >= RESCUE_CONTRAST * threshold && l.height() >= 1.4)
             .filter(|l| l.y0 > top.y1 && (l.x0 - column).abs() <= 2.0 * COLUMN_TOLERANCE_MM)
-            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l)));
+            .filter(|l| !read.iter().any(|r| r.line.overlaps(l)));
         // Or nothing of it found but a piece (glare): a place's row (the places' rows are the
         // dates') where no date was read, as wide as a date read.
         let width = dates.iter().filter(|r| kind(r, fields::ValueKind::Date)).map(|r| r.line.width()).fold(DATE_WIDTH_MM, f32::max);
@@ -687,7 +681,7 @@ impl<'a> ChineseReader<'a> {
             .iter()
             .filter(|r| kind(r, fields::ValueKind::Place) && r.line.x0 > column + width)
             .map(|r| TextLine { x0: column, x1: column + width, parts: 0, ..r.line })
-            .filter(|l| !read.iter().any(|r| overlaps(&r.line, l) && kind(r, fields::ValueKind::Date)))
+            .filter(|l| !read.iter().any(|r| r.line.overlaps(l) && kind(r, fields::ValueKind::Date)))
             .collect();
         let mut candidates: Vec<&TextLine> = faint.chain(place_rows.iter()).collect();
         candidates.sort_by(|a, b| a.y0.total_cmp(&b.y0));
@@ -840,6 +834,13 @@ fn split_name_rows(column: &[TextLine], bottom: &TextLine) -> Option<[usize; 2]>
     let even = (p1 - p2).abs() <= 0.15 * p1.max(p2) && (2.5 * h..=5.5 * h).contains(&p1);
     let paired = |upper: &TextLine, lower: &TextLine, pitch: f32| lower.y0 > upper.cy() && lower.y0 - upper.y0 < 0.5 * pitch && lower.y0 < upper.y1 + 0.75 * h;
     (even && paired(a, b, p1) && paired(c, d, p2)).then_some([n - 4, n - 2])
+}
+
+/// The pitch of rows at tops `ys` (the dates'): the least gap between neighbours wider than
+/// `min` (two lines found on one row are no pitch).
+fn row_pitch(mut ys: Vec<f32>, min: f32) -> Option<f32> {
+    ys.sort_by(f32::total_cmp);
+    ys.windows(2).map(|w| w[1] - w[0]).filter(|&d| d > min).min_by(f32::total_cmp)
 }
 
 /// The name's keys as its pinyin lines may read: the surname, the given names, and both run
