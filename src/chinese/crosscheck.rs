@@ -33,6 +33,9 @@ pub const FRAGMENT_CAP: f64 = 0.75;
 pub const PARTIAL_ISSUE_CAP: f64 = 0.6;
 /// Highest confidence of a name taken from the print against the MRZ's.
 pub const PRINTED_NAME_CAP: f64 = 0.85;
+/// A given name's hanzi less common than this (log of its count over the commonest of its
+/// pinyin's, [`super::pinyin::name_commonness`]) is likely a misread: 1 in 100.
+const UNLIKELY_IN_NAMES: f32 = -4.605_17; // ln 0.01
 /// Highest confidence of a visual-only value that fails a sanity check.
 pub const IMPLAUSIBLE_CAP: f64 = 0.5;
 
@@ -231,6 +234,14 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
         let syllables_min = letters.div_ceil(6); // and at most six ("ZHUANG", "SHUANG")
         if !(2..=5).contains(&n) && !(n == 1 && given.is_empty()) || n > syllables_max || n < syllables_min {
             han_conf = han_conf.min(IMPLAUSIBLE_CAP);
+        }
+        // Nor may it spell other pinyin than the names', nor hold a given name's hanzi rarely
+        // given (怕 read for 伯, both BO but 怕 in hardly any name, the given names' pinyin line
+        // too faint to have it read again).
+        let key = format!("{}{}", latin_key(&surname), latin_key(&given));
+        let sur_len = super::normalize::surname_candidates(&surname).iter().find(|s| h.starts_with(**s)).map_or(1, |s| s.chars().count());
+        if super::pinyin::spelling_commonness(h, &key, sur_len).is_none_or(|c| c < UNLIKELY_IN_NAMES) {
+            han_conf = han_conf.min(DISAGREE_CAP);
         }
     }
 
@@ -617,6 +628,18 @@ mod tests {
         // Neither name the MRZ's (lines taken for the wrong names): the MRZ stays.
         let r = names_read("POCHNLIU<<KAI<2<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", [("凯", "KAI"), ("刘", "LIU")]);
         assert_eq!((r.surname.as_str(), r.given_name.as_str()), ("LIU", "KAI 2"));
+    }
+
+    #[test]
+    fn a_hanzi_name_spelling_other_pinyin_is_doubtful() {
+        // 方伯立 read 方怕立 (怕 is PA) with the names' lines confident: the name, covered by the
+        // surname's confidence, is in doubt; spelled right, it is not.
+        let line1 = "POCHNFANG<<BOLI<<<<<<<<<<<<<<<<<<<<<<<<<<<<<";
+        let r = names_read(line1, [("方", "FANG"), ("怕立", "BOLI")]);
+        assert_eq!(r.extra_info.local_language.as_ref().and_then(|l| l.name.as_deref()), Some("方怕立"));
+        assert!(r.confidence.get("surname").unwrap() <= DISAGREE_CAP);
+        let r = names_read(line1, [("方", "FANG"), ("伯立", "BOLI")]);
+        assert!(r.confidence.get("surname").unwrap() > 0.9);
     }
 
     #[test]

@@ -313,7 +313,11 @@ pub fn assign(read: &[ReadLine], mrz_birth: Option<Ymd>, mrz_expiry: Option<Ymd>
     // Each pinyin's own hanzi line is the one just above it (over a label read as a value:
     // 姓名 of 姓名/Name read 雅).
     let over = |l: usize| super::line_above(read, l).filter(|h| hans.contains(h));
-    if joined || (hans.len() == 1 && latins.len() == 1 && !given.is_empty()) {
+    // One hanzi line spelling the whole name is the one-label layout's, whatever else was
+    // read as Latin under it (a speck read `e` under `ZHANG` of a row half washed out).
+    let whole = super::name_keys(names);
+    let spells_whole = |i: usize| !whole[0].is_empty() && !whole[1].is_empty() && super::pinyin::fits(&read[i].reading.text(), &whole[2]);
+    if joined || (hans.len() == 1 && !latins.is_empty() && (latins.len() == 1 && !given.is_empty() || spells_whole(hans[0]))) {
         let pinyin = latins.iter().copied().find(|&i| read[i].reading.text().contains(',')).or(latins.first().copied());
         let mut v: Vec<usize> = pinyin.and_then(over).or(hans.first().copied()).into_iter().collect();
         if let Some(l) = pinyin {
@@ -524,6 +528,24 @@ mod tests {
         let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
         let t = |i: usize| f.get(Label::Name).and_then(|v| v.get(i)).map(|r| r.text());
         assert_eq!((t(0).as_deref(), t(1).as_deref()), (Some("张三"), Some("SAN")));
+    }
+
+    #[test]
+    fn a_whole_name_hanzi_line_over_a_half_read_pinyin_row_is_the_name() {
+        // `ZHANG, SAN` read `ZHANG` (the rest washed out), a speck under it read `e`: two Latin
+        // lines and one hanzi line, which spells the whole name: the one-label layout.
+        let read: Vec<ReadLine> = page(false)
+            .into_iter()
+            .flat_map(|r| if r.reading.text() == "ZHANG, SAN" { vec![line(15.0, 45.0, "ZHANG"), line(18.5, 45.5, "e")] } else { vec![r] })
+            .collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        let t = |i: usize| f.get(Label::Name).and_then(|v| v.get(i)).map(|r| r.text());
+        assert_eq!((t(0).as_deref(), t(1).as_deref()), (Some("张三"), Some("ZHANG")));
+        // The split layout with its given names' pair lost: the surname's hanzi alone do not
+        // spell the whole name; no name is made of them.
+        let read: Vec<ReadLine> = page(true).into_iter().filter(|r| !["三", "SAN"].contains(&r.reading.text().as_str())).chain([line(18.5, 45.5, "e")]).collect();
+        let f = assign(&read, Some(Ymd::new(1990, 12, 12)), Some(Ymd::new(2020, 7, 8)), ("ZHANG", "SAN"));
+        assert!(f.get(Label::Name).is_none());
     }
 
     #[test]

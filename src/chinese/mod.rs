@@ -225,7 +225,13 @@ impl<'a> ChineseReader<'a> {
         // Where in a key the given names start (their hanzi are weighed by how common they are
         // in given names; the surname's are held to the listed surnames elsewhere).
         let given_from = |k: &String| if *k == keys[2] { sur.len() } else if *k == keys[0] { k.len() } else { 0 };
+        let pinyin_at: Vec<usize> = pinyin_lines.iter().map(|&(i, _)| i).collect();
         for (i, key) in pinyin_lines {
+            // Right under another pinyin line of the name (junk under `ZHANG,` taken for the
+            // given names): no hanzi line between, none to read; the pinyin above is no hanzi.
+            if line_above(&read, i).is_some_and(|j| pinyin_at.contains(&j)) {
+                continue;
+            }
             // Over a pinyin line that lost its start (`GU, ` of `GU, XIXUAN` blurred away), the
             // hanzi line starts left of it; it may hold the whole name, so both keys are tried.
             let (above, keys_to_fit) = match line_above(&read, i).filter(|&j| read[j].label.is_none()) {
@@ -324,9 +330,11 @@ impl<'a> ChineseReader<'a> {
     /// pinyin line. The name rows are evenly spaced: surname hanzi, given names' hanzi, sex,
     /// one name pitch apart (the sex line's distance tells it; without a sex line, the dates'
     /// pitch times [`NAME_PITCH_PER_DATE_PITCH`]). Around that row the missing part is decoded
-    /// to spell its pinyin ([`pinyin::decode_fitting`]); the likeliest reading is kept only if
-    /// every hanzi of it is at least [`MISSING_PART_P`] likely (kept doubtful: without it the
-    /// name is incomplete, so wrong).
+    /// to spell its pinyin ([`pinyin::decode_fitting_scored`]: a surname among the listed
+    /// surnames of its pinyin, given names weighed by how common their hanzi are in names).
+    /// The likeliest reading is kept however faint (without it the name is incomplete, so
+    /// wrong; the least probability of its hanzi caps the name's confidence: a faint glare's
+    /// 恒 reads at 0.001–0.01, as blank paper would).
     pub fn find_missing_name_part(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
         use normalize::is_han;
         let keys = name_keys(names);
@@ -373,7 +381,7 @@ impl<'a> ChineseReader<'a> {
         // washed out with the end of its pinyin: the row is read on to spell the whole name.
         if let (true, Some(s)) = (known_sur, sex) {
             if (2.5 * h..=5.5 * h).contains(&(s - han.y0)) {
-                return self.read_on_to_whole_name(p, frame, read, han_at, &keys[2]);
+                return self.read_on_to_whole_name(p, frame, read, han_at, &keys[2], sur.len());
             }
         }
         let pitch = match (sex, date_pitch) {
@@ -390,12 +398,9 @@ impl<'a> ChineseReader<'a> {
         if read.iter().any(|o| in_column(o) && (o.line.cy() - (row + h / 2.0)).abs() < 0.5 * pitch) {
             return Ok(read);
         }
-        // A surname among the listed surnames of its pinyin; where only one spells it (ZHUANG:
-        // 庄), the MRZ names it and it is kept however faint (its probability caps the name's
-        // confidence).
+        // A surname among the listed surnames of its pinyin (ZHUANG: only 庄).
         let surnames = if known_sur { Vec::new() } else { normalize::surname_candidates(missing) };
         let allow = |_: usize, c: char| surnames.is_empty() || surnames.iter().any(|s| s.contains(c));
-        let floor = if surnames.len() == 1 { 0.0 } else { MISSING_PART_P };
         let mut best: Option<(f32, ReadLine)> = None;
         for k in -2..=2 {
             let y0 = row + k as f32 * 0.12 * h;
@@ -404,9 +409,12 @@ impl<'a> ChineseReader<'a> {
                 continue;
             }
             let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
-            if let Some((fit, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, missing, &allow, missing.len()) {
+            // The given names' hanzi weighed by how common each is in given names.
+            let given_from = if known_sur { 0 } else { missing.len() };
+            if let Some((fit, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, missing, &allow, given_from) {
                 let q = fit.min_p();
-                if q >= floor && best.as_ref().is_none_or(|b| q > b.0) {
+                log::debug!("missing name part fitted, least hanzi probability {q:.5}");
+                if best.as_ref().is_none_or(|b| q > b.0) {
                     best = Some((q, ReadLine { line, reading: fit, label: None }));
                 }
             }
@@ -422,9 +430,11 @@ impl<'a> ChineseReader<'a> {
     /// The surname's hanzi line `at` of the one-label layout read on to the right to spell the
     /// whole name `whole` (its given names washed out): a line from its start, as wide as the
     /// surname and [`MISSING_PART_WIDTH`] hanzi heights more, a little up and down, decoded to
-    /// spell the whole name starting with the surname as read; the likeliest whose every hanzi
-    /// is at least [`MISSING_PART_P`] likely replaces the surname's reading.
-    fn read_on_to_whole_name(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, at: usize, whole: &str) -> Result<Vec<ReadLine>, Error> {
+    /// spell the whole name starting with the surname as read (the given names, from key
+    /// position `given_from`, weighed by how common their hanzi are in names); the likeliest,
+    /// however faint, replaces the surname's reading (its probability caps the name's
+    /// confidence).
+    fn read_on_to_whole_name(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, at: usize, whole: &str, given_from: usize) -> Result<Vec<ReadLine>, Error> {
         let han = read[at].line;
         let sur = read[at].reading.text();
         let h = han.height();
@@ -437,9 +447,9 @@ impl<'a> ChineseReader<'a> {
                 continue;
             }
             let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
-            if let Some(fit) = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, whole) {
+            if let Some((fit, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, whole, &|_, _| true, given_from) {
                 let q = fit.min_p();
-                if fit.text().starts_with(&sur) && fit.text() != sur && q >= MISSING_PART_P && best.as_ref().is_none_or(|b| q > b.0) {
+                if fit.text().starts_with(&sur) && fit.text() != sur && best.as_ref().is_none_or(|b| q > b.0) {
                     best = Some((q, line, fit));
                 }
             }
@@ -454,11 +464,11 @@ impl<'a> ChineseReader<'a> {
     /// The split layout's two hanzi name lines where their pinyin lines went unread: the upper
     /// is the surname, the lower the given names (in the name's column, above the sex or the
     /// topmost date). One that spells neither part as read (果 for 梁 over a lost LIANG) is
-    /// decoded to spell its part, kept if every hanzi is at least [`MISSING_PART_P`] likely
-    /// (as read it is wrong: the MRZ's pinyin rules it out). Where not two hanzi lines are read
-    /// (a blurred surname read as `8`, its pinyin as `V`), the four name lines are known by
-    /// their rows ([`split_name_rows`]), and their hanzi lines are fitted whatever their
-    /// probability. A surname is fitted among the listed surnames of its pinyin.
+    /// decoded to spell its part, kept however unlikely (as read it is wrong: the MRZ's pinyin
+    /// rules it out; its probability caps the names' confidence). Where not two hanzi lines
+    /// are read (a blurred surname read as `8`, its pinyin as `V`), the four name lines are
+    /// known by their rows ([`split_name_rows`]). A surname is fitted among the listed
+    /// surnames of its pinyin.
     pub fn fit_unpaired_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
         use normalize::is_han;
         let keys = name_keys(names);
@@ -518,11 +528,7 @@ impl<'a> ChineseReader<'a> {
             let listed = |_: usize, c: char| part == 1 || surnames.is_empty() || surnames.iter().any(|s| s.contains(c));
             let given_from = if part == 1 { 0 } else { key.len() };
             let (probs, steps, step_px) = self.line_probs(p, frame, &read[i].line)?;
-            // Lines named by the rows alone read as nothing like their part: the likeliest fit
-            // is kept however unlikely (the name is wrong without it; its probability caps
-            // the names' confidence).
-            let min_p = if by_rows { 0.0 } else { MISSING_PART_P };
-            if let Some((f, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, key, &listed, given_from).filter(|(f, _)| f.min_p() >= min_p) {
+            if let Some((f, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, key, &listed, given_from) {
                 log::debug!("an unpaired name hanzi line read to fit its part");
                 read[i].reading = f;
             }
@@ -945,9 +951,6 @@ const RESCUED_PLACE_SUPPORT: f64 = 0.6;
 
 /// The name rows' pitch over the dates' (measured on the generated pages: 1.47–1.58).
 const NAME_PITCH_PER_DATE_PITCH: f32 = 1.52;
-/// Every hanzi of a name part looked for where the layout puts it must be at least this likely
-/// (blank paper reads below 0.01).
-const MISSING_PART_P: f32 = 0.1;
 /// How far (mm) right of the sex and dates' column a name's hanzi line may start and still be
 /// in it (its first glyph washed out).
 const SHIFTED_COLUMN_MM: f32 = 4.0;
@@ -1343,6 +1346,24 @@ mod tests {
     }
 
     #[test]
+    fn a_line_under_the_surnames_pinyin_is_no_hanzi_line_of_the_given_names() {
+        // One-label layout, ZHANG ZHENMIN, its pinyin row partly washed out (`ZHANG,` ... `IN`),
+        // a speck read `E` right under `ZHANG,` and over the sex: taken for the given names'
+        // pinyin, its line above is `ZHANG,`, a pinyin line, not hanzi: not read again.
+        let model = Rows::new(vec![vec![vec![('真', 0.9)], vec![], vec![('民', 0.9)], vec![]]]);
+        let read = vec![
+            line_at(44.0, 53.0, 23.0, "张珍民", 0.95),
+            line_at(44.0, 52.5, 27.2, "ZHANG,", 0.9),
+            line_at(66.5, 69.0, 27.8, "IN", 0.9),
+            line_at(45.0, 51.0, 31.1, "E", 0.7),
+            line_at(44.0, 51.0, 33.6, "男/M", 0.9),
+        ];
+        let read = fit_names(&model, read, ("ZHANG", "ZHENMIN"));
+        assert_eq!(read[0].reading.text(), "张珍民");
+        assert_eq!(read[1].reading.text(), "ZHANG,", "the surname's pinyin stays pinyin");
+    }
+
+    #[test]
     fn a_given_name_hanzi_rarely_given_is_read_again() {
         // 申信态 spells SHEN XINTAI, but 态 is rarely given in names: read again, weighed by how
         // common each hanzi of the reading is, 泰 (a close second) is taken.
@@ -1601,20 +1622,23 @@ mod tests {
         assert_eq!(out.len(), 4);
         let found = out.iter().find(|r| r.reading.text() == "旭榕").expect("found");
         assert!((found.line.y0 - 34.5).abs() < 1.0 && found.line.x0 == 45.0, "{:?}", found.line);
-        // Blank paper there: nothing.
+        // Hardly anything there (a glare's faint print reads as blank paper would): the
+        // likeliest is kept, doubtful (without it the name is wrong anyway).
         let blank = vec![vec![], vec![('旭', 0.05)], vec![], vec![('榕', 0.01)], vec![]];
-        assert_eq!(find_part(&Rows::new(vec![blank]), read(), ("LI", "XURONG")).len(), 3);
+        let out = find_part(&Rows::new(vec![blank]), read(), ("LI", "XURONG"));
+        let found = out.iter().find(|r| r.reading.text() == "旭榕").expect("found");
+        assert!(found.reading.min_p() <= 0.01);
         // The surname lost instead: looked for a name row above the given names.
         let read2 = vec![line_at(45.0, 50.0, 34.5, "旭榕", 0.99), line_at(45.0, 55.0, 37.8, "XURONG", 0.9), line_at(45.0, 50.0, 45.4, "女/F", 0.9)];
         let out = find_part(&Rows::new(vec![vec![vec![], vec![('黎', 0.5)], vec![]]]), read2, ("LI", "XURONG"));
         let found = out.iter().find(|r| r.reading.text() == "黎").expect("found");
         assert!((found.line.y0 - 23.6).abs() < 1.0, "{:?}", found.line);
-        // A surname only one listed surname spells (ZHUANG: 庄) is kept however faint; one of
-        // several (LI: 李, 黎 …) is not.
+        // A surname among the listed surnames of its pinyin (ZHUANG: only 庄; LI: 李, 黎 …).
         let read3 = vec![line_at(45.0, 50.0, 34.5, "萍", 0.9), line_at(45.0, 55.0, 37.8, "PING", 0.9), line_at(45.0, 50.0, 45.4, "女/F", 0.9)];
         let out = find_part(&Rows::new(vec![vec![vec![], vec![('庄', 0.01), ('李', 0.01)], vec![]]]), read3.clone(), ("ZHUANG", "PING"));
         assert_eq!(out.iter().find(|r| r.line.y0 < 30.0).map(|r| r.reading.text()).as_deref(), Some("庄"));
-        assert_eq!(find_part(&Rows::new(vec![vec![vec![], vec![('庄', 0.01), ('李', 0.01)], vec![]]]), read3, ("LI", "PING")).len(), 3);
+        let out = find_part(&Rows::new(vec![vec![vec![], vec![('庄', 0.01), ('李', 0.01)], vec![]]]), read3, ("LI", "PING"));
+        assert_eq!(out.iter().find(|r| r.line.y0 < 30.0).map(|r| r.reading.text()).as_deref(), Some("李"));
         // A line read near that row already (its pinyin misread): nothing is added.
         let mut near = read();
         near.push(line_at(45.0, 50.0, 34.0, "旭", 0.5));
@@ -1636,9 +1660,10 @@ mod tests {
         assert_eq!(out.len(), 3);
         assert_eq!(out[0].reading.text(), "王爱湖");
         assert!(out[0].line.x0 == 45.0 && out[0].line.x1 > 52.0, "{:?}", out[0].line);
-        // Blank paper there: the surname stays as read.
+        // Hardly anything there: read on all the same, doubtful.
         let blank = vec![vec![('王', 0.9)], vec![], vec![('爱', 0.05)], vec![], vec![('湖', 0.01)], vec![]];
-        assert_eq!(find_part(&Rows::new(vec![blank]), read(), ("WANG", "AIHU"))[0].reading.text(), "王");
+        let out = find_part(&Rows::new(vec![blank]), read(), ("WANG", "AIHU"));
+        assert!(out[0].reading.text() == "王爱湖" && out[0].reading.min_p() <= 0.01);
         // Another surname read there: not this name.
         let other = vec![vec![('汪', 0.9)], vec![], vec![('爱', 0.4)], vec![], vec![('湖', 0.3)], vec![]];
         assert_eq!(find_part(&Rows::new(vec![other]), read(), ("WANG", "AIHU"))[0].reading.text(), "王");
@@ -1730,9 +1755,10 @@ mod tests {
         let out = unpaired(&model, read());
         assert_eq!(out[1].reading.text(), "梁");
         assert_eq!(out[2].reading.text(), "礼欧");
-        // Nothing likely spelling LIANG there: left as read.
+        // Hardly anything spelling LIANG there: fitted all the same (果 is ruled out), doubtful.
         let model = Rows::new(vec![vec![vec![], vec![('果', 0.9), ('梁', 0.05)], vec![]]]);
-        assert_eq!(unpaired(&model, read())[1].reading.text(), "果");
+        let out = unpaired(&model, read());
+        assert!(out[1].reading.text() == "梁" && out[1].reading.min_p() <= 0.05);
         // Three hanzi lines: which is which is not known, nothing is read.
         let model = Rows::new(vec![vec![vec![], vec![('果', 0.4), ('梁', 0.25)], vec![]]]);
         let mut three = read();

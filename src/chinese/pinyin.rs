@@ -128,6 +128,35 @@ pub fn fits(han: &str, key: &str) -> bool {
     at[n]
 }
 
+/// How commonly the hanzi of `han` after the first `skip` (the given names) are given in names
+/// for the readings with which `han` spells `key`: the least [`name_commonness`] of them, on
+/// the spelling where it is greatest; `None` when `han` does not spell `key` (怕 spells BO,
+/// but hardly any name gives 怕 for BO: ln(117 / 184591) ≈ -7.4).
+pub fn spelling_commonness(han: &str, key: &str, skip: usize) -> Option<f32> {
+    if han.is_empty() || key.is_empty() {
+        return None;
+    }
+    let n = key.len();
+    // Per key position reached: the best least commonness so far.
+    let mut at: Vec<Option<f32>> = vec![None; n + 1];
+    at[0] = Some(0.0);
+    for (k, c) in han.chars().enumerate() {
+        let mut next: Vec<Option<f32>> = vec![None; n + 1];
+        for j in 0..n {
+            let Some(so_far) = at[j] else { continue };
+            for r in readings(c) {
+                if key[j..].starts_with(r) {
+                    let v = if k >= skip { so_far.min(name_commonness(c, r)) } else { so_far };
+                    let e = &mut next[j + r.len()];
+                    *e = Some(e.map_or(v, |x| x.max(v)));
+                }
+            }
+        }
+        at = next;
+    }
+    at[n]
+}
+
 /// One hanzi that may stand for `key[start..end]`, as a model class.
 #[derive(Clone, Copy, Debug)]
 struct Edge {
@@ -465,6 +494,17 @@ mod tests {
         // The recognizer sure of the rare one keeps it.
         let probs = rows(3, &[&[], &[(1, 0.9), (2, 0.05)], &[]]);
         assert_eq!(decode_fitting_scored(&probs, 3, &charset, 8.0, "TAI", &|_, _| true, 0).unwrap().0.text(), "态");
+    }
+
+    #[test]
+    fn a_spelling_is_as_common_as_its_least_common_given_name_hanzi() {
+        // 怕 spells BO (a secondary reading) but is hardly ever given for it; 伯 is.
+        let bad = spelling_commonness("方怕立", "FANGBOLI", 1).unwrap();
+        let good = spelling_commonness("方伯立", "FANGBOLI", 1).unwrap();
+        assert!(bad < -6.0 && good > -3.5, "{bad} {good}");
+        // The surname's hanzi are not weighed; a hanzi not spelling the key is no spelling.
+        assert_eq!(spelling_commonness("态", "TAI", 1), Some(0.0));
+        assert_eq!(spelling_commonness("方伯", "FANGBOLI", 1), None);
     }
 
     #[test]
