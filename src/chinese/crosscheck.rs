@@ -239,7 +239,7 @@ pub fn assemble(fields: &Fields, repaired: &Repaired, _today: Ymd) -> ChineseRes
         // given (怕 read for 伯, both BO but 怕 in hardly any name, the given names' pinyin line
         // too faint to have it read again).
         let key = format!("{}{}", latin_key(&surname), latin_key(&given));
-        let sur_len = super::normalize::surname_candidates(&surname).iter().find(|s| h.starts_with(**s)).map_or(1, |s| s.chars().count());
+        let sur_len = super::normalize::surname_hanzi_len(h, &surname);
         if super::pinyin::spelling_commonness(h, &key, sur_len).is_none_or(|c| c < UNLIKELY_IN_NAMES) {
             han_conf = han_conf.min(DISAGREE_CAP);
         }

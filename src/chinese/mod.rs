@@ -255,7 +255,7 @@ impl<'a> ChineseReader<'a> {
                     let given_read: Vec<char> = if pinyin::fits(&text, &key) && key == keys[1] {
                         text.chars().collect()
                     } else if pinyin::fits(&text, &keys[2]) && key != keys[0] {
-                        let skip = surnames.iter().find(|s| text.starts_with(**s)).map_or(1, |s| s.chars().count());
+                        let skip = normalize::surname_hanzi_len(&text, names.0);
                         text.chars().skip(skip).collect()
                     } else {
                         Vec::new()

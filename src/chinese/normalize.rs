@@ -110,6 +110,12 @@ pub fn surname_candidates(pinyin: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// How many leading hanzi of a name `han` are its surname: a listed surname of the pinyin
+/// `surname` it starts with (司马 for SIMA), else one.
+pub fn surname_hanzi_len(han: &str, surname: &str) -> usize {
+    surname_candidates(surname).iter().find(|s| han.starts_with(**s)).map_or(1, |s| s.chars().count())
+}
+
 /// Issuing authorities: hanzi, the API's English, and the first day it issued.
 pub const AUTHORITY_MPS: (&str, &str) = ("公安部出入境管理局", "MPS Exit & Entry Administration");
 pub const AUTHORITY_NIA: (&str, &str) = ("国家移民管理局", "National Immigration Administration, PRC");
