@@ -427,6 +427,86 @@ impl<'a> ChineseReader<'a> {
         Ok(read)
     }
 
+    /// The one-label layout's hanzi name where a glare washed out its start: only the given
+    /// names' pinyin is read (`JUN` of `SU, JUN`), right of the name's column where the
+    /// surname and its comma were, and no hanzi line was found over it.
+    ///
+    /// The hanzi row is looked for where the pairs put it (over the pinyin, from the name's
+    /// column to the pinyin's end), a little up and down, and decoded to spell the whole name:
+    /// the surname among the listed surnames of its pinyin (a surname washed out entirely
+    /// reads as blank paper whatever it is, so the commoner is weighed up by its rank in the
+    /// list), the given names weighed by how common their hanzi are. The likeliest is kept
+    /// however faint (without it the name is absent, so wrong anyway); its least probability
+    /// caps the name's confidence.
+    pub fn find_washed_out_whole_name(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
+        use normalize::is_han;
+        let keys = name_keys(names);
+        let (sur, given) = (&keys[0], &keys[1]);
+        if sur.is_empty() || given.is_empty() {
+            return Ok(read);
+        }
+        let pinyin_lines = name_pinyin_lines(&read, &keys);
+        if pinyin_lines.iter().any(|(_, k)| *k != keys[1]) {
+            return Ok(read);
+        }
+        let Some(&(i, _)) = pinyin_lines.first() else {
+            return Ok(read);
+        };
+        // Any hanzi read in the name's rows above: the other stages have them.
+        let py = read[i].line;
+        let has_han = |r: &ReadLine| r.reading.text().chars().any(is_han);
+        if read.iter().any(|r| r.label.is_none() && has_han(r) && r.line.y1 <= py.cy() && py.y0 - r.line.y1 < 2.5 * py.height() && r.line.x1 > py.x0 - SHIFTED_COLUMN_MM && r.line.x0 < py.x1) {
+            return Ok(read);
+        }
+        // The name's column: the leftmost start of the sex and the dates below (the glare may
+        // have washed out their starts too).
+        let kind = |r: &ReadLine| fields::classify(&r.reading.text());
+        let Some(column) = read
+            .iter()
+            .filter(|r| r.label.is_none() && r.line.y0 > py.y1 && r.line.x0 < py.x1 && matches!(kind(r), fields::ValueKind::Sex | fields::ValueKind::Date))
+            .map(|r| r.line.x0)
+            .min_by(f32::total_cmp)
+        else {
+            return Ok(read);
+        };
+        // The surname and `, ` washed out: at least two letters' width right of the column.
+        let shift = py.x0 - column;
+        if shift < COLUMN_TOLERANCE_MM || shift > WASHED_SURNAME_MAX_MM {
+            return Ok(read);
+        }
+        let (h, gap) = (HANZI_HEIGHT * py.height(), HANZI_GAP * py.height());
+        // A surname washed out entirely reads as blank paper whatever it is: among the listed
+        // surnames of its pinyin, the commoner weighs more (the list is by frequency).
+        let surnames = normalize::surname_candidates(sur);
+        let any: [&str; 1] = [""];
+        let choices: &[&str] = if surnames.is_empty() { &any } else { &surnames };
+        let mut best: Option<(f32, f32, ReadLine)> = None;
+        for k in -2..=2 {
+            let y1 = py.y0 - gap + k as f32 * 0.12 * h;
+            let line = TextLine { x0: column, y0: y1 - h, x1: py.x1, y1, parts: 0, contrast: py.contrast };
+            if read.iter().any(|o| o.line.overlaps(&line)) {
+                continue;
+            }
+            let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
+            for (rank, s) in choices.iter().enumerate() {
+                let allow = |at: usize, c: char| at >= sur.len() || s.is_empty() || s.contains(c);
+                let Some((fit, lp)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &keys[2], &allow, sur.len()) else {
+                    continue;
+                };
+                let score = lp - (rank as f32 + 1.0).ln();
+                if best.as_ref().is_none_or(|b| score > b.0) {
+                    best = Some((score, fit.min_p(), ReadLine { line, reading: fit, label: None }));
+                }
+            }
+        }
+        if let Some((_, q, r)) = best {
+            log::debug!("a whole name found over its given names' pinyin, least hanzi probability {q:.5}");
+            read.push(r);
+            sort_reading_order(&mut read);
+        }
+        Ok(read)
+    }
+
     /// The surname's hanzi line `at` of the one-label layout read on to the right to spell the
     /// whole name `whole` (its given names washed out): a line from its start, as wide as the
     /// surname and [`MISSING_PART_WIDTH`] hanzi heights more, a little up and down, decoded to
@@ -961,6 +1041,9 @@ const MISSING_PART_WIDTH: f32 = 3.4;
 /// above the pinyin line, this many pinyin heights tall (measured on the generated pages and the
 /// committed stills; a page's own found pairs take precedence).
 const HANZI_GAP: f32 = 0.4;
+/// Most the given names' pinyin of the one-label layout starts right of the name's column
+/// (mm) when the surname before it is washed out: `ZHUGE, ` and a little.
+const WASHED_SURNAME_MAX_MM: f32 = 12.0;
 const HANZI_HEIGHT: f32 = 1.15;
 /// Every hanzi of a name line looked for where no line was found must be at least this likely
 /// (else it is paper or stray print, not the name).
@@ -1155,6 +1238,7 @@ pub fn read_visual(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading) -> R
     let read = reader.rescue_name_lines(p, &frame, read, &found, threshold, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.find_missing_name_part(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
+    let read = reader.find_washed_out_whole_name(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_unpaired_name_hanzi(p, &frame, read, (doc.primary_identifier.as_str(), doc.secondary_identifier.as_str()))?;
     let read = reader.fit_surname_hanzi(p, &frame, read, doc.primary_identifier.as_str())?;
     let read = reader.rescue_issue_date(p, &frame, read, &found, threshold, doc.date_of_expiry.ymd())?;
@@ -1667,6 +1751,40 @@ mod tests {
         // Another surname read there: not this name.
         let other = vec![vec![('汪', 0.9)], vec![], vec![('爱', 0.4)], vec![], vec![('湖', 0.3)], vec![]];
         assert_eq!(find_part(&Rows::new(vec![other]), read(), ("WANG", "AIHU"))[0].reading.text(), "王");
+    }
+
+    fn find_whole(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        ChineseReader::new(model).find_washed_out_whole_name(&prepared, &frame, read, names).unwrap()
+    }
+
+    #[test]
+    fn a_whole_name_washed_out_before_its_given_names_is_looked_for_over_them() {
+        // 苏军 over `SU, JUN`: the glare took 苏, `SU,`, 军's line and the sex's 男; `JUN`
+        // starts 5.4 mm right of the dates' column. The row over it, from the column, spells
+        // the whole name: 苏 (the commonest SU surname) where nothing is left to tell it from 宿.
+        let read = || vec![line_at(56.0, 60.0, 24.8, "JUN", 0.99), line_at(53.6, 56.0, 32.4, "/M", 0.9), line_at(50.6, 69.6, 39.8, "187月/JUL1955", 0.9)];
+        let blank = vec![vec![], vec![('苏', 0.001), ('宿', 0.002)], vec![], vec![('军', 0.9)], vec![]];
+        let out = find_whole(&Rows::new(vec![blank]), read(), ("SU", "JUN"));
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].reading.text(), "苏军");
+        assert!(out[0].reading.min_p() < 0.01);
+        assert!(out[0].line.x0 == 50.6 && out[0].line.y1 < 24.8 && out[0].line.y1 > 22.0, "{:?}", out[0].line);
+        // Printed plainly, the surname read is kept (宿 over 苏).
+        let plain = vec![vec![], vec![('苏', 0.05), ('宿', 0.9)], vec![], vec![('军', 0.9)], vec![]];
+        assert_eq!(find_whole(&Rows::new(vec![plain.clone()]), read(), ("SU", "JUN"))[0].reading.text(), "宿军");
+        // The given names' pinyin at the column (the split layout, its surname pair elsewhere),
+        // hanzi already read over it, or the surname's pinyin read: nothing is added.
+        let mut at_column = read();
+        at_column[0].line.x0 = 50.6;
+        assert_eq!(find_whole(&Rows::new(vec![plain.clone()]), at_column, ("SU", "JUN")).len(), 3);
+        let mut with_han = read();
+        with_han.push(line_at(57.0, 59.5, 21.5, "军", 0.9));
+        assert_eq!(find_whole(&Rows::new(vec![plain.clone()]), with_han, ("SU", "JUN")).len(), 4);
+        let mut named = read();
+        named[0].reading = read_line(24.8, "SU, JUN", 0.9).reading;
+        assert_eq!(find_whole(&Rows::new(vec![plain]), named, ("SU", "JUN")).len(), 3);
     }
 
     #[test]
