@@ -1273,6 +1273,13 @@ pub fn read_chinese(model: &dyn TextModel, p: &Prepared, zone: &ZoneReading, tod
 mod tests {
     use super::*;
 
+    /// A blank grey image and a page frame on it, for the stages that crop lines (their fake
+    /// recognizers read what the test says, whatever the crop).
+    fn blank_page() -> (Prepared, PageFrame) {
+        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
+        (prepared, PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 })
+    }
+
     fn line(y0: f32, h: f32, contrast: f32) -> TextLine {
         TextLine { x0: 45.0, y0, x1: 65.0, y1: y0 + h, parts: 5, contrast }
     }
@@ -1301,8 +1308,7 @@ mod tests {
         let mut model = text::tests::Fixed::new(&[model_reads, "候"]);
         model.p = 0.6;
         let reader = ChineseReader::new(&model);
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         let read = vec![read_line(20.0, first, p), read_line(23.0, "HOU", 0.99), read_line(29.0, "溪", 0.99), read_line(32.0, "XI", 0.99)];
         let read = reader.fit_surname_hanzi(&prepared, &frame, read, "HOU").unwrap();
         read[0].reading.text()
@@ -1320,8 +1326,7 @@ mod tests {
         // Over the one-label layout's name row (`JIANG,` its first piece), the hanzi are the
         // whole name, not the surname: left as read.
         let model = text::tests::Fixed::new(&["江"]);
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         for (name, pinyin) in [("江珊山", "JIANG,"), ("江珊山", "JIANG")] {
             let read = vec![read_line(20.0, name, 0.5), read_line(23.0, pinyin, 0.99)];
             let read = ChineseReader::new(&model).fit_surname_hanzi(&prepared, &frame, read, "JIANG").unwrap();
@@ -1369,8 +1374,7 @@ mod tests {
     }
 
     fn fit_names(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         ChineseReader::new(model).fit_name_hanzi(&prepared, &frame, read, names).unwrap()
     }
 
@@ -1564,8 +1568,7 @@ mod tests {
         found.push(TextLine { x0: 46.0, y0: 60.5, x1: 67.2, y1: 62.6, parts: 6, contrast: 0.39 });
         found.push(TextLine { x0: 82.4, y0: 60.4, x1: 99.6, y1: 62.4, parts: 4, contrast: 0.39 }); // another column
         found.push(TextLine { x0: 46.0, y0: 64.0, x1: 60.0, y1: 65.0, parts: 4, contrast: 0.39 }); // a label's height
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         let expiry = Some(Ymd::new(2035, 12, 26));
         let rescue = |model: &Rows, read: Vec<ReadLine>| ChineseReader::new(model).rescue_issue_date(&prepared, &frame, read, &found, 0.40, expiry).unwrap();
         // It reads ten years before the expiry's next day: kept, in its place.
@@ -1619,8 +1622,7 @@ mod tests {
                 line_at(82.2, 97.4, 60.4, "西藏/XIZANG", 0.87),
             ]
         };
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         let rescue = |model: &Rows| ChineseReader::new(model).rescue_places(&prepared, &frame, read(), Some(Ymd::new(1949, 11, 28)), Some(Ymd::new(2035, 12, 26))).unwrap();
         let model = Rows::new(vec![spelled("湖南/HUNA", 0.8)]);
         let out = rescue(&model);
@@ -1646,8 +1648,7 @@ mod tests {
         found.push(TextLine { x0: 46.6, y0: 32.0, x1: 50.0, y1: 33.0, parts: 2, contrast: 0.39 }); // a label's height
         found.push(TextLine { x0: 80.0, y0: 28.2, x1: 88.0, y1: 30.2, parts: 4, contrast: 0.39 }); // another column
         found.push(TextLine { x0: 46.6, y0: 20.0, x1: 48.9, y1: 22.0, parts: 2, contrast: 0.2 }); // background
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         let rescue = |model: &Rows, names: (&str, &str)| ChineseReader::new(model).rescue_name_lines(&prepared, &frame, read(), &found, 0.41, names).unwrap();
         // The faint line reads `SH`: part of the missing SHI, kept (and the only line read).
         let model = Rows::new(vec![vec![vec![('S', 0.9)], vec![], vec![('H', 0.9)], vec![]], vec![vec![('X', 0.9)]]]);
@@ -1692,8 +1693,7 @@ mod tests {
     }
 
     fn find_part(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         ChineseReader::new(model).find_missing_name_part(&prepared, &frame, read, names).unwrap()
     }
 
@@ -1754,8 +1754,7 @@ mod tests {
     }
 
     fn find_whole(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         ChineseReader::new(model).find_washed_out_whole_name(&prepared, &frame, read, names).unwrap()
     }
 
@@ -1851,8 +1850,7 @@ mod tests {
     }
 
     fn fit_unpaired(model: &Rows, read: Vec<ReadLine>, names: (&str, &str)) -> Vec<ReadLine> {
-        let prepared = Prepared::from_luma(image::GrayImage::from_pixel(900, 700, image::Luma([200])));
-        let frame = PageFrame { ox: 100.0, oy: 600.0, ux: 1.0, uy: 0.0, scale: 6.0, mrz_top_mm: 78.0 };
+        let (prepared, frame) = blank_page();
         ChineseReader::new(model).fit_unpaired_name_hanzi(&prepared, &frame, read, names).unwrap()
     }
 
