@@ -185,7 +185,11 @@ impl<'a> ChineseReader<'a> {
     /// that does (or, when no hanzi spell it, restricted to hanzi), from the name's column (the
     /// sex's) where it starts right of it, its first glyph washed out. Where no line was found
     /// above (faint print broken into pieces), the hanzi line is looked for where the layout
-    /// puts it, and kept only if every hanzi read there is likely enough.
+    /// puts it and decoded to spell its pinyin (a surname among the listed surnames of its
+    /// pinyin, weighed by their rank: [`fit_name_with_surname_prior`]). The given names' hanzi
+    /// found so are kept only if every one is likely enough; a surname's however faint (glare
+    /// took 翟 over a clear ZHAI: without it the name is wrong anyway; its probability caps the
+    /// name's confidence).
     pub fn fit_name_hanzi(&self, p: &Prepared, frame: &PageFrame, mut read: Vec<ReadLine>, names: (&str, &str)) -> Result<Vec<ReadLine>, Error> {
         use normalize::{han_only, is_han};
         let keys = name_keys(names);
@@ -312,8 +316,9 @@ impl<'a> ChineseReader<'a> {
                         continue;
                     }
                     let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
-                    let fit = pinyin::decode_fitting(&probs, steps, self.model.charset(), step_px, &key);
-                    if let Some(fit) = fit.filter(|f| f.min_p() >= FOUND_HANZI_P) {
+                    let sur_len = if key == keys[1] { 0 } else { sur.len() };
+                    let fit = fit_name_with_surname_prior(&probs, steps, self.model.charset(), step_px, &key, sur_len, &surnames).map(|f| f.0);
+                    if let Some(fit) = fit.filter(|f| f.min_p() >= FOUND_HANZI_P || key == keys[0]) {
                         log::debug!("name hanzi found over its pinyin");
                         read.push(ReadLine { line, reading: fit, label: None });
                     }
@@ -475,11 +480,7 @@ impl<'a> ChineseReader<'a> {
             return Ok(read);
         }
         let (h, gap) = (HANZI_HEIGHT * py.height(), HANZI_GAP * py.height());
-        // A surname washed out entirely reads as blank paper whatever it is: among the listed
-        // surnames of its pinyin, the commoner weighs more (the list is by frequency).
         let surnames = normalize::surname_candidates(sur);
-        let any: [&str; 1] = [""];
-        let choices: &[&str] = if surnames.is_empty() { &any } else { &surnames };
         let mut best: Option<(f32, f32, ReadLine)> = None;
         for k in -2..=2 {
             let y1 = py.y0 - gap + k as f32 * 0.12 * h;
@@ -488,12 +489,7 @@ impl<'a> ChineseReader<'a> {
                 continue;
             }
             let (probs, steps, step_px) = self.line_probs(p, frame, &line)?;
-            for (rank, s) in choices.iter().enumerate() {
-                let allow = |at: usize, c: char| at >= sur.len() || s.is_empty() || s.contains(c);
-                let Some((fit, lp)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &keys[2], &allow, sur.len()) else {
-                    continue;
-                };
-                let score = lp - (rank as f32 + 1.0).ln();
+            if let Some((fit, score)) = fit_name_with_surname_prior(&probs, steps, self.model.charset(), step_px, &keys[2], sur.len(), &surnames) {
                 if best.as_ref().is_none_or(|b| score > b.0) {
                     best = Some((score, fit.min_p(), ReadLine { line, reading: fit, label: None }));
                 }
@@ -931,6 +927,28 @@ fn row_pitch(mut ys: Vec<f32>, min: f32) -> Option<f32> {
 
 /// The name's keys as its pinyin lines may read: the surname, the given names, and both run
 /// together (upper-case letters only, [`normalize::latin_key`]).
+/// The best path through a name line's class probabilities spelling `key`, whose first
+/// `sur_len` letters are the surname (among `surnames`, the listed surnames of its pinyin,
+/// where it has any) and the rest given names weighed by how common their hanzi are; with its
+/// score. A surname washed out entirely reads as blank paper whatever it is, so each listed
+/// surname's path is weighed by its rank in the list (by frequency: ln 1/(rank + 1)).
+fn fit_name_with_surname_prior(probs: &[f32], steps: usize, charset: &[char], step_px: f32, key: &str, sur_len: usize, surnames: &[&str]) -> Option<(TextReading, f32)> {
+    let any: [&str; 1] = [""];
+    let choices: &[&str] = if surnames.is_empty() || sur_len == 0 { &any } else { surnames };
+    let mut best: Option<(TextReading, f32)> = None;
+    for (rank, s) in choices.iter().enumerate() {
+        let allow = |at: usize, c: char| at >= sur_len || s.is_empty() || s.contains(c);
+        let Some((fit, lp)) = pinyin::decode_fitting_scored(probs, steps, charset, step_px, key, &allow, sur_len) else {
+            continue;
+        };
+        let score = lp - (rank as f32 + 1.0).ln();
+        if best.as_ref().is_none_or(|b| score > b.1) {
+            best = Some((fit, score));
+        }
+    }
+    best
+}
+
 fn name_keys(names: (&str, &str)) -> [String; 3] {
     let (sur, given) = (normalize::latin_key(names.0), normalize::latin_key(names.1));
     let both = format!("{sur}{given}");
@@ -1041,12 +1059,13 @@ const MISSING_PART_WIDTH: f32 = 3.4;
 /// above the pinyin line, this many pinyin heights tall (measured on the generated pages and the
 /// committed stills; a page's own found pairs take precedence).
 const HANZI_GAP: f32 = 0.4;
+const HANZI_HEIGHT: f32 = 1.15;
 /// Most the given names' pinyin of the one-label layout starts right of the name's column
 /// (mm) when the surname before it is washed out: `ZHUGE, ` and a little.
 const WASHED_SURNAME_MAX_MM: f32 = 12.0;
-const HANZI_HEIGHT: f32 = 1.15;
-/// Every hanzi of a name line looked for where no line was found must be at least this likely
-/// (else it is paper or stray print, not the name).
+/// Every hanzi of a given names' line looked for where no line was found must be at least this
+/// likely (else it is paper or stray print, not the name; a faint fit there would also stand
+/// in the way of the whole name looked for from the column). A surname's is kept however faint.
 const FOUND_HANZI_P: f32 = 0.3;
 
 /// Found lines at least this share of the value threshold may be read as faint name lines
@@ -1548,9 +1567,21 @@ mod tests {
         let found = &out[3];
         assert_eq!(found.reading.text(), "郭");
         assert!(found.line.y1 <= 23.0 && found.line.y0 < 21.0 && (found.line.x0 - 45.0).abs() < 1e-6, "{:?}", found.line);
-        // Nothing likely there: nothing is added.
+        // The surname's hanzi all but washed out by a glare: kept, doubtful (without it the
+        // name is wrong anyway); where nothing tells the listed surnames of its pinyin apart,
+        // the commonest (冯 over 封 for FENG).
         let model = Rows::new(vec![vec![vec![], vec![('郭', 0.1)], vec![]]]);
-        assert_eq!(fit_names(&model, read(), ("GUO", "QIUZHOU")).len(), 3);
+        let out = fit_names(&model, read(), ("GUO", "QIUZHOU"));
+        assert!(out.len() == 4 && out[3].reading.text() == "郭" && out[3].reading.min_p() <= 0.1);
+        let feng = vec![line_at(45.0, 50.0, 23.0, "FENG", 0.95), line_at(45.0, 50.0, 26.5, "秋洲", 0.99), line_at(45.0, 57.0, 29.5, "QIUZHOU", 0.99)];
+        let model = Rows::new(vec![vec![vec![], vec![('冯', 0.001), ('封', 0.002)], vec![]]]);
+        assert_eq!(fit_names(&model, feng, ("FENG", "QIUZHOU"))[3].reading.text(), "冯");
+        // The given names' hanzi: nothing likely there, nothing is added (paper, or stray print).
+        let given = || vec![line_at(45.0, 50.0, 19.5, "郭", 0.99), line_at(45.0, 50.0, 23.0, "GUO", 0.95), line_at(45.0, 57.0, 29.5, "QIUZHOU", 0.99)];
+        let model = Rows::new(vec![vec![vec![], vec![('秋', 0.1)], vec![], vec![('洲', 0.1)], vec![]]]);
+        assert_eq!(fit_names(&model, given(), ("GUO", "QIUZHOU")).len(), 3);
+        let model = Rows::new(vec![vec![vec![], vec![('秋', 0.8)], vec![], vec![('洲', 0.9)], vec![]]]);
+        assert_eq!(fit_names(&model, given(), ("GUO", "QIUZHOU")).len(), 4);
     }
 
     /// Rows that spell `text`, every character at `p`, a blank step between characters.
