@@ -1069,8 +1069,10 @@ const WASHED_SURNAME_MAX_MM: f32 = 12.0;
 const FOUND_HANZI_P: f32 = 0.3;
 
 /// Found lines at least this share of the value threshold may be read as faint name lines
-/// ([`ChineseReader::rescue_name_lines`]); fainter ones are labels and background.
-const RESCUE_CONTRAST: f32 = 0.6;
+/// ([`ChineseReader::rescue_name_lines`]); fainter ones are labels and background. (A glare
+/// leaves a pinyin line at 0.37 on a page whose values print at 0.9 and threshold 0.70; read
+/// lines are kept only as the MRZ's name, so a lower share costs only reading time.)
+const RESCUE_CONTRAST: f32 = 0.5;
 /// At most this many faint lines are read for the name (the likeliest, darkest first).
 const RESCUE_MAX_LINES: usize = 6;
 
@@ -1695,6 +1697,15 @@ mod tests {
         let model = Rows::new(vec![vec![vec![('史', 0.9)], vec![]]]);
         assert_eq!(rescue(&model, ("HANG", "HONG")).len(), 3);
         assert_eq!(rescue(&model, ("SHI", "HANGHONG")).len(), 4);
+        // Black value print (threshold 0.70) under a glare: the pinyin line at 0.37 (more than
+        // half the threshold) is read; one at 0.30 is background.
+        for (contrast, kept) in [(0.37, 4), (0.30, 3)] {
+            let mut found: Vec<TextLine> = read().iter().map(|r| r.line).collect();
+            found.push(TextLine { contrast, ..faint });
+            let model = Rows::new(vec![vec![vec![('S', 0.9)], vec![], vec![('H', 0.9)], vec![], vec![('I', 0.9)], vec![]]]);
+            let out = ChineseReader::new(&model).rescue_name_lines(&prepared, &frame, read(), &found, 0.70, ("SHI", "HANGHONG")).unwrap();
+            assert_eq!(out.len(), kept, "contrast {contrast}");
+        }
     }
 
     #[test]
