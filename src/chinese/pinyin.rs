@@ -171,8 +171,10 @@ struct Edge {
 /// The log-cost of spelling a syllable with a hanzi's secondary reading (暖 read XUAN, not
 /// NUAN): pypinyin lists a hanzi's usual reading first, and a name is written with the usual
 /// readings but for the surnames read otherwise (曾 ZENG, 覃 QIN, 单 SHAN), which cost nothing.
-/// Mild (ln 0.5): it only breaks near-ties of the recognizer between homophones.
-const SECONDARY_READING_COST: f32 = -std::f32::consts::LN_2;
+/// ln 0.1: a rare reading that spells the pinyin (狂 read JUE, for 珏 of the same shape) has to
+/// be read ten times likelier than a hanzi read so usually (ln 0.5 let 杨狂 stand for 杨珏;
+/// ln 0.01 reads no more names right).
+const SECONDARY_READING_COST: f32 = -std::f32::consts::LN_10;
 
 static NAME_FREQ: &str = include_str!("name_freq.txt");
 
@@ -466,11 +468,12 @@ mod tests {
 
     #[test]
     fn a_secondary_reading_only_wins_clearly() {
-        // XUAN: 璇's only reading, 暖's second (NUAN first). Near a tie, 璇; 暖 when clearly likelier.
+        // XUAN: 璇's only reading, 暖's second (NUAN first). 璇 unless 暖 is over ten times likelier.
         let charset = ['璇', '暖'];
         let fit = |a: f32, b: f32| decode_fitting(&rows(3, &[&[], &[(1, a), (2, b)], &[]]), 3, &charset, 8.0, "XUAN").unwrap().text();
         assert_eq!(fit(0.4, 0.45), "璇");
-        assert_eq!(fit(0.15, 0.8), "暖");
+        assert_eq!(fit(0.1, 0.85), "璇");
+        assert_eq!(fit(0.05, 0.9), "暖");
         // A listed surname's reading costs nothing: 曾 ZENG (CENG first) over 增 near a tie.
         let charset = ['曾', '增'];
         let probs = rows(3, &[&[], &[(1, 0.45), (2, 0.4)], &[]]);
