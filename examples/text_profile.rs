@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use passread::chinese::text::{EMBEDDED_DICT, EMBEDDED_REC, TEXT_HEIGHT};
+use passread::chinese::text::{EMBEDDED_REC, TEXT_HEIGHT};
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::plan::{eval, SimpleState};
 
@@ -15,7 +15,6 @@ fn main() -> TractResult<()> {
     let args: Vec<String> = std::env::args().collect();
     let width: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(320);
     let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20);
-    let _ = EMBEDDED_DICT;
     let plan = tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(EMBEDDED_REC))?
         .with_input_fact(0, f32::fact([1, 3, TEXT_HEIGHT, width]).into())?
