@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Extracts the PP-OCRv4 mobile text recognizer shipped in models/paddle/ from its source wheel.
+"""Extracts the PP-OCRv4 mobile text recognizer from its source wheel: the model the shipped one is
+fine-tuned from (`finetune/reproduce.sh`), and the character dictionary shipped in models/paddle/.
 
-    python3 models/paddle/extract.py            # downloads the wheel with pip, writes the files, verifies
-    python3 models/paddle/extract.py --wheel rapidocr_onnxruntime-1.4.4-py3-none-any.whl
+    python3 models/paddle/extract.py --out DIR   # downloads the wheel with pip, writes the files, verifies
+    python3 models/paddle/extract.py --out DIR --wheel rapidocr_onnxruntime-1.4.4-py3-none-any.whl
 
 Source: the PyPI package rapidocr-onnxruntime==1.4.4 (Apache-2.0), which ships PaddleOCR's
 PP-OCRv4 models (Apache-2.0) converted to ONNX. We copy `ch_PP-OCRv4_rec_infer.onnx` unchanged and
 write its character dictionary (ONNX metadata key `character`, one character a line) to
 `ppocrv4_rec_dict.txt`. The ONNX protobuf is read by hand (no `onnx` package needed).
-Every written file is checked against the sha256 in MANIFEST.md's table.
+Every written file is checked against the sha256 in MANIFEST.md's table (the model against the row
+of its name in the wheel, `ch_PP-OCRv4_rec_infer.onnx`: the shipped `ppocrv4_rec.onnx` is the
+fine-tuned one). DIR must not be models/paddle itself, whose model the fine-tune replaced.
 """
 import argparse
 import glob
@@ -81,26 +84,34 @@ def manifest_hashes():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wheel", help="an already downloaded wheel")
+    ap.add_argument("--out", required=True, help="directory for the original model and the dictionary")
     args = ap.parse_args()
+    out = os.path.abspath(args.out)
+    if out == HERE:
+        sys.exit("--out must not be models/paddle: the shipped recognizer there is the fine-tuned one")
+    os.makedirs(out, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel
         if not wheel:
             subprocess.check_call([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, PACKAGE])
             wheel = glob.glob(os.path.join(tmp, "*.whl"))[0]
         data = zipfile.ZipFile(wheel).read(MEMBER)
-    with open(os.path.join(HERE, MODEL_OUT), "wb") as f:
+    with open(os.path.join(out, MODEL_OUT), "wb") as f:
         f.write(data)
     chars = metadata(data)["character"].split("\n")
-    with open(os.path.join(HERE, DICT_OUT), "w", encoding="utf-8", newline="\n") as f:
+    with open(os.path.join(out, DICT_OUT), "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(chars) + "\n")
     print(f"{MODEL_OUT}: {len(data)} bytes; {DICT_OUT}: {len(chars)} characters")
     want = manifest_hashes() if os.path.exists(os.path.join(HERE, "MANIFEST.md")) else {}
     ok = True
-    for name in (MODEL_OUT, DICT_OUT):
-        got = sha256(os.path.join(HERE, name))
+    for name, row in ((MODEL_OUT, os.path.basename(MEMBER)), (DICT_OUT, DICT_OUT)):
+        got = sha256(os.path.join(out, name))
         print(f"{name} sha256 {got}")
-        if name in want and want[name] != got:
-            print(f"MISMATCH: MANIFEST.md says {want[name]}", file=sys.stderr)
+        if row not in want:
+            print(f"MISSING: no row for {row} in MANIFEST.md", file=sys.stderr)
+            ok = False
+        elif want[row] != got:
+            print(f"MISMATCH: MANIFEST.md says {want[row]}", file=sys.stderr)
             ok = False
     sys.exit(0 if ok else 1)
 
