@@ -268,6 +268,20 @@ impl<'a> ChineseReader<'a> {
                     // TAI) is read again, weighed by how common each is.
                     let common = given_read.iter().all(|&c| !pinyin::rare_in_names(c));
                     if fits && common && (!surname_first || listed(&read[j].reading)) {
+                        // An unlisted surname read surely (候 for HOU at 0.998) still gives way to
+                        // a listed one of its pinyin the recognizer does not rule out (侯 at
+                        // 0.002): under blur the two look alike, and the list holds far more
+                        // people than every unlisted surname of the pinyin.
+                        if surname_first && !surnames.iter().any(|s| text.starts_with(s)) {
+                            let (probs, steps, step_px) = self.line_probs(p, frame, &read[j].line)?;
+                            let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
+                            let fit = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &key, &allow, given_from(&key));
+                            let sur_chars = sur_hanzi_len(&surnames);
+                            if let Some((f, _)) = fit.filter(|(f, _)| f.chars.iter().take(sur_chars).all(|c| c.p >= LISTED_SURNAME_FLOOR_P)) {
+                                log::debug!("unlisted surname read again among the listed ones");
+                                read[j].reading = f;
+                            }
+                        }
                         continue;
                     }
                     // Starting right of the name's column (its first glyph washed out): read
@@ -1109,8 +1123,16 @@ fn is_subsequence(a: &str, b: &str) -> bool {
 }
 
 /// A surname hanzi read with at least this probability is kept even when no listed surname of
-/// the pinyin matches it (the list is not every surname).
+/// the pinyin matches it (the list is not every surname)...
 const SURE_SURNAME_P: f32 = 0.9;
+/// ...unless a listed surname of the pinyin reads with at least this probability in its place:
+/// 侯 at 0.002 where 候 reads at 0.998 (the fine-tuned recognizer on a blurred 5 px/mm page).
+const LISTED_SURNAME_FLOOR_P: f32 = 0.001;
+
+/// How many hanzi the listed surnames of a pinyin have (1, or 2 for 欧阳 and the like).
+fn sur_hanzi_len(surnames: &[&str]) -> usize {
+    surnames.iter().map(|s| s.chars().count()).min().unwrap_or(1)
+}
 
 /// The line right above line `i` in its column (a name's hanzi above its pinyin), if close.
 pub(super) fn line_above(read: &[ReadLine], i: usize) -> Option<usize> {
@@ -1470,6 +1492,19 @@ mod tests {
         let read = fit_names(&model, read, ("ZHANG", "ZHENMIN"));
         assert_eq!(read[0].reading.text(), "张珍民");
         assert_eq!(read[1].reading.text(), "ZHANG,", "the surname's pinyin stays pinyin");
+    }
+
+    #[test]
+    fn an_unlisted_surname_read_surely_gives_way_to_a_listed_look_alike() {
+        // The split layout's surname line 候 read at 0.998 over `HOU`: 候 is no listed surname,
+        // 侯 is, and the recognizer gives it 0.002 in the same place: 侯 is taken.
+        let model = Rows::new(vec![vec![vec![], vec![('候', 0.997), ('侯', 0.002)], vec![]]]);
+        let read = vec![line_at(45.0, 47.5, 20.0, "候", 0.998), line_at(45.0, 50.0, 23.0, "HOU", 0.99)];
+        assert_eq!(fit_names(&model, read, ("HOU", "QIUPEI"))[0].reading.text(), "侯");
+        // Not when the recognizer rules the listed one out (a surname the list lacks, read sharp).
+        let model = Rows::new(vec![vec![vec![], vec![('候', 0.9999), ('侯', 0.00005)], vec![]]]);
+        let read = vec![line_at(45.0, 47.5, 20.0, "候", 0.9999), line_at(45.0, 50.0, 23.0, "HOU", 0.99)];
+        assert_eq!(fit_names(&model, read, ("HOU", "QIUPEI"))[0].reading.text(), "候");
     }
 
     #[test]
