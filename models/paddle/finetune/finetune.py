@@ -4,7 +4,7 @@
     python3 models/paddle/finetune/finetune.py --strips PREFIX [--strips PREFIX2] --out DIR --minutes 40
 
 PREFIX is the output of `examples/dump_text_strips.rs` labelled by `label_strips.py` (PREFIX.u8,
-PREFIX.labels.tsv). Strips are split by image: one image in ten (by a hash of its path) is held out
+PREFIX.labels.tsv). Strips are split by image: one image in ten (by a hash of its set and file name) is held out
 for validation. Training: CTC on the logits, AdamW, linear warm-up then cosine decay over the wall-time
 (or `--steps`) budget, batches of one width bucket each. BatchNorm statistics stay those of the shipped
 model (the module runs in eval mode; gradients still flow); the classifier layer stays frozen unless
@@ -56,7 +56,9 @@ def load_strips(prefixes, index):
             if any(c not in index for c in text):
                 continue
             px = np.array(raw[offset:offset + HEIGHT * width]).reshape(HEIGHT, width)
-            held = int(hashlib.sha256(path.encode()).hexdigest(), 16) % 10 == 0
+            # By set and file name, not the full path: the split must not depend on where the sets live.
+            name = "/".join(path.replace(os.sep, "/").split("/")[-2:])
+            held = int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10 == 0
             strips.append({"px": px, "text": text, "target": [index[c] for c in text], "hard": int(dist) > 0, "kind": kind,
                            "width": width, "held": held})
     return strips
