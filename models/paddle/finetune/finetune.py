@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
 """Fine-tunes PP-OCRv4's recognizer on the strips the Chinese reader cuts from generator photographs.
 
-    python3 models/paddle/finetune/finetune.py --strips PREFIX [--strips PREFIX2] --out DIR --minutes 40
+    python3 models/paddle/finetune/finetune.py --base ORIGINAL.onnx --strips PREFIX [--strips PREFIX2] --out DIR --minutes 30
 
 PREFIX is the output of `examples/dump_text_strips.rs` labelled by `label_strips.py` (PREFIX.u8,
 PREFIX.labels.tsv). Strips are split by image: one image in ten (by a hash of its set and file name) is held out
 for validation. Training: CTC on the logits, AdamW, linear warm-up then cosine decay over the wall-time
-(or `--steps`) budget, batches of one width bucket each. BatchNorm statistics stay those of the shipped
+(or `--steps`) budget, batches of one width bucket each. BatchNorm statistics stay those of the base
 model (the module runs in eval mode; gradients still flow); the classifier layer stays frozen unless
-`--train-head`, so characters the generator never prints keep the shipped model's templates. A strip
-the shipped model misreads is drawn `--hard-weight` times as often, a hanzi name strip `--name-weight`
+`--train-head`, so characters the generator never prints keep the base model's templates. A strip
+the base model misreads is drawn `--hard-weight` times as often, a hanzi name strip `--name-weight`
 times as often (the names are what the reader gets wrong most).
 
 Every `--eval-minutes` and at the end, line-exact accuracy on the held-out strips is printed for the
-shipped model and the current one; the best weights are written back into the shipped graph
+base model and the current one; the best weights are written back into the base graph
 (`rec_torch.write_back`) as DIR/ppocrv4_rec.onnx, checked against onnxruntime (identical greedy
 readings required on the held-out strips), and DIR/finetune.json records the figures.
 """
@@ -34,7 +34,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import rec_torch  # noqa: E402
 
-SHIPPED = os.path.join(HERE, "..", "ppocrv4_rec.onnx")
 DICT = os.path.join(HERE, "..", "ppocrv4_rec_dict.txt")
 HEIGHT = 48
 
@@ -102,11 +101,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--strips", action="append", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--base", default=SHIPPED, help="the model to start from (PP-OCRv4 as extract.py writes it)")
-    ap.add_argument("--minutes", type=float, default=40)
+    ap.add_argument("--base", required=True, help="the model to start from: the original PP-OCRv4 (extract.py --out DIR)")
+    ap.add_argument("--minutes", type=float, default=30)
     ap.add_argument("--steps", type=int, default=0, help="a step budget instead of wall time")
     ap.add_argument("--lr", type=float, default=1e-4)
-    ap.add_argument("--batch", type=int, default=24)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--hard-weight", type=float, default=3.0)
     ap.add_argument("--name-weight", type=float, default=3.0, help="how much more often a hanzi name strip is drawn")
     ap.add_argument("--train-head", action="store_true")
@@ -123,17 +122,17 @@ def main():
     strips = load_strips(a.strips, index)
     train = [s for s in strips if not s["held"]]
     val = [s for s in strips if s["held"]]
-    print(f"{len(train)} training strips ({sum(s['hard'] for s in train)} misread by the shipped model), "
+    print(f"{len(train)} training strips ({sum(s['hard'] for s in train)} misread by the base model), "
           f"{len(val)} held out", flush=True)
     model, mapping = rec_torch.load(a.base, train_head=a.train_head)
     model.eval()
     params = [p for p in model.parameters() if p.requires_grad]
     print(f"{sum(p.numel() for p in params)} trainable values in {len(params)} tensors", flush=True)
-    base_acc, base_read = evaluate(model, val, chars)
-    print(f"held out, shipped model: {base_acc:.4f} line exact", flush=True)
+    base_acc, _ = evaluate(model, val, chars)
+    print(f"held out, base model: {base_acc:.4f} line exact", flush=True)
     names = [s for s in val if s["kind"] == "name_han"]
     base_names, _ = evaluate(model, names, chars)
-    print(f"held out hanzi names ({len(names)}), shipped model: {base_names:.4f}", flush=True)
+    print(f"held out hanzi names ({len(names)}), base model: {base_names:.4f}", flush=True)
 
     opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=0.0)
     by_w = {}
@@ -181,16 +180,16 @@ def main():
             history.append({"minutes": round(elapsed / 60, 1), "step": step, "val_exact": acc})
             acc_names, _ = evaluate(model, names, chars)
             history[-1]["val_names_exact"] = acc_names
-            print(f"held out at step {step}: {acc:.4f} line exact (shipped {base_acc:.4f}), hanzi names {acc_names:.4f}"
-                  f" (shipped {base_names:.4f})", flush=True)
+            print(f"held out at step {step}: {acc:.4f} line exact (base {base_acc:.4f}), hanzi names {acc_names:.4f}"
+                  f" (base {base_names:.4f})", flush=True)
             if acc > best[0]:
                 best = (acc, {k: v.detach().clone() for k, v in model.state_dict().items()})
     acc, readings = evaluate(model, val, chars)
     history.append({"minutes": round((time.time() - start) / 60, 1), "step": step, "val_exact": acc})
     acc_names, _ = evaluate(model, names, chars)
     history[-1]["val_names_exact"] = acc_names
-    print(f"held out at the end (step {step}): {acc:.4f} line exact (shipped {base_acc:.4f}), hanzi names "
-          f"{acc_names:.4f} (shipped {base_names:.4f})", flush=True)
+    print(f"held out at the end (step {step}): {acc:.4f} line exact (base {base_acc:.4f}), hanzi names "
+          f"{acc_names:.4f} (base {base_names:.4f})", flush=True)
     if acc >= best[0]:
         best = (acc, None)
     elif best[1] is not None:
@@ -200,7 +199,7 @@ def main():
     agree = check_onnxruntime(out_onnx, model, val, chars)
     report = {"train_strips": len(train), "held_out": len(val), "steps": step, "lr": a.lr, "batch": a.batch,
               "hard_weight": a.hard_weight, "name_weight": a.name_weight, "train_head": a.train_head, "seed": a.seed,
-              "shipped_val_exact": base_acc, "shipped_val_names_exact": base_names, "val_exact": best[0], "history": history,
+              "base_val_exact": base_acc, "base_val_names_exact": base_names, "val_exact": best[0], "history": history,
               "base": os.path.abspath(a.base), "constants_changed": changed, "onnxruntime_agrees": agree, "strips": a.strips}
     json.dump(report, open(os.path.join(a.out, "finetune.json"), "w"), indent=1)
     print(json.dumps({k: v for k, v in report.items() if k != "history"}), flush=True)
