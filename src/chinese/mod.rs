@@ -229,6 +229,8 @@ impl<'a> ChineseReader<'a> {
         // Where in a key the given names start (their hanzi are weighed by how common they are
         // in given names; the surname's are held to the listed surnames elsewhere).
         let given_from = |k: &String| if *k == keys[2] { sur.len() } else if *k == keys[0] { k.len() } else { 0 };
+        // A key's surname part spelled only with the listed surnames of its pinyin.
+        let listed_surname = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
         let pinyin_at: Vec<usize> = pinyin_lines.iter().map(|&(i, _)| i).collect();
         for (i, key) in pinyin_lines {
             // Right under another pinyin line of the name (junk under `ZHANG,` taken for the
@@ -274,8 +276,7 @@ impl<'a> ChineseReader<'a> {
                         // people than every unlisted surname of the pinyin.
                         if surname_first && !surnames.iter().any(|s| text.starts_with(s)) {
                             let (probs, steps, step_px) = self.line_probs(p, frame, &read[j].line)?;
-                            let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
-                            let fit = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &key, &allow, given_from(&key));
+                            let fit = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &key, &listed_surname, given_from(&key));
                             let sur_chars = sur_hanzi_len(&surnames);
                             if let Some((f, _)) = fit.filter(|(f, _)| f.chars.iter().take(sur_chars).all(|c| c.p >= LISTED_SURNAME_FLOOR_P)) {
                                 log::debug!("unlisted surname read again among the listed ones");
@@ -303,8 +304,7 @@ impl<'a> ChineseReader<'a> {
                         })
                         .map(|(f, _)| f);
                     if surname_first && fit.as_ref().is_some_and(|f| !listed(f)) {
-                        let allow = |start: usize, c: char| start >= sur.len() || surnames.iter().any(|s| s.contains(c));
-                        if let Some((f, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &key, &allow, given_from(&key)) {
+                        if let Some((f, _)) = pinyin::decode_fitting_scored(&probs, steps, self.model.charset(), step_px, &key, &listed_surname, given_from(&key)) {
                             fit = Some(f);
                         }
                     }
